@@ -1,0 +1,53 @@
+# luoshi: `make run` serves the demo, `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+LUOSHI_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/
+export LUOSHI_TEST_PG_URL
+
+.PHONY: install run test test-sqlite test-postgres lint bench eval clean
+
+install: $(STAMP)
+
+# requirements.lock pins every package, transitive ones included; the project itself
+# is installed editable without resolving anything further.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/luoshi manage migrate --noinput
+	$(BIN)/luoshi demo --if-empty
+	$(BIN)/luoshi serve --port 8000
+
+lint: install
+	$(BIN)/ruff check luoshi bench
+	$(BIN)/ruff format --check luoshi bench
+	$(BIN)/mypy
+	$(BIN)/luoshi manage makemigrations --check --dry-run
+
+test-sqlite: install
+	@echo "== 测试：SQLite"
+	LUOSHI_DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: install
+	@if $(BIN)/python -m luoshi.testing.pgcheck "$(LUOSHI_TEST_PG_URL)"; then \
+	  echo "== 测试：PostgreSQL ($(LUOSHI_TEST_PG_URL))"; \
+	  LUOSHI_DATABASE_URL="$$($(BIN)/python -m luoshi.testing.pgcheck --url "$(LUOSHI_TEST_PG_URL)")" $(BIN)/pytest -q; \
+	else \
+	  echo "== 跳过 PostgreSQL 测试：$(LUOSHI_TEST_PG_URL) 无响应（设置 LUOSHI_TEST_PG_URL 指向可用的服务器）"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python -m bench
+
+eval: install
+	LUOSHI=$(BIN)/luoshi ../shared/eval/run_eval.sh
+
+clean:
+	rm -rf $(VENV) build *.egg-info

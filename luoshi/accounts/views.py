@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luoshi.accounts import actions
+from luoshi.accounts.choices import Role
+from luoshi.accounts.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
+from luoshi.accounts.models import User
+from luoshi.core.access import require_role
+from luoshi.core.concurrency import ConflictError
+from luoshi.core.errors import ActionRefused
+from luoshi.core.paging import paginate
+from luoshi.orgs.models import Organization
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.authenticate(form.cleaned_data["username"], form.cleaned_data["password"])
+        except actions.LoginRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            actions.start_session(request, user)
+            return redirect(next_url or "core:home")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    actions.end_session(request, "主动退出")
+    messages.info(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_password(request.user, form.cleaned_data["new_password"], acting_user=request.user)
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            # The password changed: keep this session, end nothing else silently.
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_role(Role.SYSADMIN, Role.SECADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.manageable_by(request.user).select_related("org").order_by("username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
+    page = paginate(request, users)
+    return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+def _org_choices(request: HttpRequest):  # noqa: ANN202 - a queryset
+    return Organization.objects.visible_to(request.user).filter(is_active=True)
+
+
+@require_role(Role.SYSADMIN)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None, orgs=_org_choices(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(
+                acting_user=request.user,
+                username=data["username"],
+                role=data["role"],
+                org=data["org"],
+                display_name=data["display_name"],
+                password=data["password"],
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        except ActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已创建账户 {user.username}。")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账户"})
+
+
+@require_role(Role.SYSADMIN)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User.objects.manageable_by(request.user).select_related("org"), pk=pk)
+    initial = {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "org": user.org,
+        "is_active": user.is_active,
+        "version": user.version,
+    }
+    form = UserForm(request.POST or None, initial=initial, orgs=_org_choices(request), editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in ("display_name", "role", "org", "is_active") if data[k] != initial[k]}
+        try:
+            if changes:
+                actions.update_user(
+                    acting_user=request.user, user=user, expected_version=data["version"] or 0, **changes
+                )
+        except (ActionRefused, ConflictError) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已保存账户 {user.username}。")
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": f"编辑账户 {user.username}", "account": user},
+    )
+
+
+@require_role(Role.SYSADMIN, Role.SECADMIN)
+@require_http_methods(["GET", "POST"])
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+    form = ResetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actions.set_password(
+                    user, form.cleaned_data["password"], acting_user=request.user, temporary=True
+                )
+                actions.unlock_user(acting_user=request.user, user=user)
+                actions.end_all_sessions(user)
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(request, f"已重置 {user.username} 的密码，并解除锁定。")
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": f"重置 {user.username} 的密码", "account": user},
+    )

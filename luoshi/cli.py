@@ -1,0 +1,115 @@
+"""The `luoshi` command. Plan commands use planparse alone (no Django import, fast start);
+everything else sets Django up first."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    import django
+
+    django.setup()
+
+
+def _cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi manage", *args.rest])
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+    from waitress import serve
+
+    from luoshi.wsgi import application
+
+    call_command("check", "--fail-level", "ERROR")
+    call_command("collectstatic", "--noinput", verbosity=0)
+    print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
+    serve(application, host=args.host, port=args.port, threads=8, ident="luoshi")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from luoshi.demo import build_demo, demo_exists, print_logins, save_logins
+
+    if args.if_empty and demo_exists():
+        print_logins(None)
+        return 0
+    password = build_demo(password=args.password)
+    save_logins(password)
+    print_logins(password)
+    return 0
+
+
+def _cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from luoshi.audit.actions import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"审计日志完整：共校验 {result.checked} 条记录。")
+        return 0
+    print(f"审计日志校验失败：第 {result.bad_seq} 条记录 — {result.reason}", file=sys.stderr)
+    return 1
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from luoshi.planparse.cli import run
+
+    return run(args.plan_command, args.file, as_json=getattr(args, "json", False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="luoshi", description="落实：机关党建工作要点落实平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="启动网页服务")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(func=_cmd_serve)
+
+    demo = sub.add_parser("demo", help="生成演示数据并打印演示账户")
+    demo.add_argument("--password", help="所有演示账户使用此密码（默认随机生成）")
+    demo.add_argument("--if-empty", action="store_true", help="数据库已有数据时只打印账户")
+    demo.set_defaults(func=_cmd_demo)
+
+    manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=_cmd_manage)
+
+    audit = sub.add_parser("audit", help="审计日志")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="校验审计日志哈希链")
+    verify.set_defaults(func=_cmd_audit_verify)
+
+    plan = sub.add_parser("plan", help="解析工作要点文档")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    for name, helptext in (
+        ("parse", "解析为提纲、措施和要素"),
+        ("text", "打印提取的文本"),
+        ("check", "检查草稿问题"),
+    ):
+        p = plan_sub.add_parser(name, help=helptext)
+        p.add_argument("file")
+        if name == "parse":
+            p.add_argument("--json", action="store_true", help="输出 JSON")
+        p.set_defaults(func=_cmd_plan)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from luoshi.accounts.choices import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries the user's role may open; pages still check for themselves."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    nav = [("core:home", "工作台")]
+    if user.role not in Role.without_business_scope():
+        nav.append(("orgs:tree", "组织机构"))
+    if user.role in (Role.SYSADMIN, Role.SECADMIN):
+        nav.append(("accounts:user_list", "账户管理"))
+    if user.role == Role.AUDITADMIN:
+        nav.append(("audit:list", "审计日志"))
+    return {"nav": nav}

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from luoshi.accounts.choices import Role
+from luoshi.orgs.models import Organization, Person
+
+log = logging.getLogger("luoshi.errors")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The workspace: what the user's role works on, and the size of their scope."""
+    user = request.user
+    context = {"role_label": user.get_role_display()}
+    if user.role not in Role.without_business_scope():
+        orgs = Organization.objects.visible_to(user)
+        context |= {
+            "org_count": orgs.count(),
+            "branch_count": orgs.filter(kind="branch").count(),
+            "people_count": Person.objects.visible_to(user).count(),
+        }
+    return render(request, "core/home.html", context)
+
+
+@login_not_required
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _error_id() -> str:
+    return secrets.token_hex(4).upper()
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Shows an error id, never a traceback; logs the id with the exception's type and place."""
+    error_id = _error_id()
+    exc_type, _, tb = sys.exc_info()
+    where = ""
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+    log.error(
+        "error %s: %s at %s %s", error_id, getattr(exc_type, "__name__", "?"), where, request.path[:100]
+    )
+    return render(request, "500.html", {"error_id": error_id}, status=500)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403.html", {"reason": "页面已过期或请求来源无效，请刷新页面后重试。"}, status=403)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luoshi.accounts.choices import Role
+from luoshi.core.access import deny, get_visible_or_404, require_role
+from luoshi.core.concurrency import ConflictError
+from luoshi.core.errors import ActionRefused
+from luoshi.core.paging import paginate
+from luoshi.orgs import actions
+from luoshi.orgs.choices import PostKind
+from luoshi.orgs.forms import OrganizationForm
+from luoshi.orgs.models import Organization, Person, Post
+
+
+def org_tree(request: HttpRequest) -> HttpResponse:
+    """The whole tree in scope, in one query, with each organisation's own member count."""
+    orgs = list(
+        Organization.objects.visible_to(request.user)
+        .annotate(member_count=Count("people", distinct=True))
+        .order_by("path")
+    )
+    base_depth = min((o.depth for o in orgs), default=0)
+    q = request.GET.get("q", "").strip()
+    for org in orgs:
+        org.indent = org.depth - base_depth
+    if q:
+        orgs = [o for o in orgs if q in o.name or q in o.short_name or q in o.aliases]
+    return render(request, "orgs/org_tree.html", {"orgs": orgs, "q": q, "total": len(orgs)})
+
+
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_visible_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
+    visible = Organization.objects.visible_to(request.user)
+    ancestors = list(visible.filter(pk__in=org.ancestor_ids()).order_by("path"))
+    children = (
+        visible.filter(parent=org)
+        .annotate(member_count=Count("people", distinct=True))
+        .order_by("order", "name")
+    )
+    rank = {kind: i for i, kind in enumerate(PostKind.values)}
+    posts = sorted(
+        Post.objects.filter(org=org, ended_on__isnull=True)
+        .exclude(kind=PostKind.MEMBER)
+        .select_related("person"),
+        key=lambda post: (rank[post.kind], post.person.name),
+    )
+    members = Person.objects.filter(org=org).prefetch_related(
+        Prefetch("posts", queryset=Post.objects.filter(ended_on__isnull=True).select_related("org"))
+    )
+    page = paginate(request, members)
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "children": children,
+        "posts": posts,
+        "page": page,
+        "subtree_people": Person.objects.filter(org__path__startswith=org.path).count(),
+        "can_edit": request.user.role == Role.SYSADMIN,
+    }
+    return render(request, "orgs/org_detail.html", context)
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
+    posts = person.posts.filter(ended_on__isnull=True).select_related("org")
+    context = {"person": person, "posts": posts, "can_reveal": actions.can_reveal(request.user, person)}
+    return render(request, "orgs/person_detail.html", context)
+
+
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
+    if not actions.can_reveal(request.user, person):
+        return deny(request, "您无权查看完整的个人敏感信息。")
+    revealed = actions.reveal_person(acting_user=request.user, person=person)
+    posts = person.posts.filter(ended_on__isnull=True).select_related("org")
+    return render(
+        request, "orgs/person_detail.html", {"person": person, "posts": posts, "revealed": revealed}
+    )
+
+
+def _parents(request: HttpRequest):  # noqa: ANN202 - a queryset
+    return Organization.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+
+
+@require_role(Role.SYSADMIN)
+@require_http_methods(["GET", "POST"])
+def org_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if parent_id := request.GET.get("parent", ""):
+        initial["parent"] = _parents(request).filter(pk=parent_id if parent_id.isdigit() else 0).first()
+    form = OrganizationForm(request.POST or None, initial=initial, parents=_parents(request))
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in OrganizationForm.FIELDS}
+        try:
+            org = actions.create_org(acting_user=request.user, **fields)
+        except ActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已新增组织“{org.name}”。")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "title": "新增组织"})
+
+
+@require_role(Role.SYSADMIN)
+@require_http_methods(["GET", "POST"])
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_visible_or_404(Organization.objects.all(), request.user, pk=pk)
+    initial = {k: getattr(org, k) for k in OrganizationForm.FIELDS} | {"version": org.version}
+    form = OrganizationForm(
+        request.POST or None, initial=initial, parents=_parents(request).exclude(pk=org.pk)
+    )
+    if org.parent_id is None:
+        form.fields["parent"].required = False
+        form.fields["parent"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            k: form.cleaned_data[k] for k in OrganizationForm.FIELDS if form.cleaned_data[k] != initial[k]
+        }
+        if org.parent_id is None:
+            changes.pop("parent", None)
+        try:
+            if changes:
+                actions.update_org(
+                    acting_user=request.user,
+                    org=org,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    **changes,
+                )
+        except (ActionRefused, ConflictError) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已保存组织“{org.name}”。")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "title": f"编辑组织：{org.name}", "org": org})

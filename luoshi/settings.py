@@ -1,0 +1,187 @@
+"""Settings for luoshi, read from LUOSHI_* environment variables.
+
+The embedded default is SQLite (WAL) under LUOSHI_DATA_DIR (./var); production sets
+LUOSHI_DATABASE_URL=postgres://… and LUOSHI_SECRET_KEY. Security figures come from
+SECURITY.md; `luoshi.core.checks` refuses values looser than those at start-up.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR.parent / "var")).resolve()
+MEDIA_ROOT = Path(os.environ.get("LUOSHI_MEDIA_DIR", DATA_DIR / "media")).resolve()
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key() -> str:
+    """The key from the environment, else one generated once and kept beside the data."""
+    if key := os.environ.get("LUOSHI_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = _env_bool("LUOSHI_DEBUG")
+SECRET_KEY = _secret_key()
+# 16-byte SM4 key (hex) for personal fields; derived from SECRET_KEY when unset, which is
+# fine for the embedded default and must be set explicitly (and backed up) in production.
+FIELD_ENCRYPTION_KEY = os.environ.get("LUOSHI_FIELD_KEY", "")
+ALLOWED_HOSTS = os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "luoshi.core",
+    "luoshi.audit",
+    "luoshi.orgs",
+    "luoshi.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luoshi.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "luoshi.accounts.middleware.SessionPolicyMiddleware",
+    "luoshi.core.middleware.LoginRequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "luoshi.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "luoshi.urls"
+WSGI_APPLICATION = "luoshi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "luoshi.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+_database_url = os.environ.get("LUOSHI_DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Path(os.environ.get("LUOSHI_SQLITE_PATH", DATA_DIR / "luoshi.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock when a transaction starts, so read-then-write
+                # sequences (the audit chain head, status transitions) are serialised instead
+                # of failing with "database is locked" half-way.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "luoshi.accounts.validators.CharacterClassValidator"},
+    {"NAME": "luoshi.accounts.validators.NotUsernameValidator"},
+    {"NAME": "luoshi.accounts.validators.PasswordHistoryValidator"},
+]
+
+# Login policy (SECURITY.md); luoshi.core.checks refuses looser values.
+LUOSHI_LOGIN_MAX_FAILURES = int(os.environ.get("LUOSHI_LOGIN_MAX_FAILURES", 5))
+LUOSHI_LOCKOUT_MINUTES = int(os.environ.get("LUOSHI_LOCKOUT_MINUTES", 30))
+LUOSHI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LUOSHI_PASSWORD_MAX_AGE_DAYS", 90))
+LUOSHI_PASSWORD_HISTORY = int(os.environ.get("LUOSHI_PASSWORD_HISTORY", 5))
+LUOSHI_IDLE_MINUTES = int(os.environ.get("LUOSHI_IDLE_MINUTES", 30))
+LUOSHI_ADMIN_IDLE_MINUTES = int(os.environ.get("LUOSHI_ADMIN_IDLE_MINUTES", 15))
+LUOSHI_SESSION_HOURS = int(os.environ.get("LUOSHI_SESSION_HOURS", 8))
+LUOSHI_API_TOKEN_HOURS = int(os.environ.get("LUOSHI_API_TOKEN_HOURS", 8))
+
+SESSION_COOKIE_AGE = LUOSHI_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Over plain HTTP on 127.0.0.1 secure cookies would never be sent back; production
+# behind TLS sets LUOSHI_HTTPS=1, which `check --deploy` expects.
+_https = _env_bool("LUOSHI_HTTPS")
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = _https
+SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "luoshi.core.views.csrf_failure"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django logs the request (and its traceback) for every 5xx; the error id is logged
+        # by luoshi.core.views.server_error instead, without request bodies.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

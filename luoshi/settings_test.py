@@ -1,0 +1,17 @@
+"""Settings for the test suite: a throw-away data folder and a fast password hasher.
+
+The database is chosen as in production: SQLite unless LUOSHI_DATABASE_URL is set
+(the PostgreSQL leg of `make test`).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-test-"))
+
+from luoshi.settings import *  # noqa: E402,F403
+
+# PBKDF2's cost is the point in production and only slows every login in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from luoshi.core.api import build_api
+
+api = build_api()
+
+urlpatterns = [
+    path("", include("luoshi.core.urls")),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("orgs/", include("luoshi.orgs.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("api/", api.urls),
+]
+
+handler404 = "luoshi.core.views.page_not_found"
+handler500 = "luoshi.core.views.server_error"
