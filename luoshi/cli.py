@@ -26,14 +26,22 @@ def _cmd_manage(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
-    from waitress import serve
-
     from luoshi.wsgi import application
 
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
+    try:
+        from waitress.server import create_server
+
+        server = create_server(application, host=args.host, port=args.port, threads=8, ident="luoshi")
+    except OSError as error:
+        print(f"无法在 {args.host}:{args.port} 启动服务：{error.strerror}（端口可能已被占用，可用 --port 另选）", file=sys.stderr)
+        return 1
     print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
-    serve(application, host=args.host, port=args.port, threads=8, ident="luoshi")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("已停止。")
     return 0
 
 
