@@ -26,6 +26,7 @@ def _cmd_manage(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
+
     from luoshi.wsgi import application
 
     call_command("check", "--fail-level", "ERROR")
@@ -35,7 +36,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
         server = create_server(application, host=args.host, port=args.port, threads=8, ident="luoshi")
     except OSError as error:
-        print(f"无法在 {args.host}:{args.port} 启动服务：{error.strerror}（端口可能已被占用，可用 --port 另选）", file=sys.stderr)
+        print(
+            f"无法在 {args.host}:{args.port} 启动服务：{error.strerror}（端口可能已被占用，可用 --port 另选）",
+            file=sys.stderr,
+        )
         return 1
     print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
     try:

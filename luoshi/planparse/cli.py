@@ -1,0 +1,66 @@
+"""`luoshi plan parse|text|check FILE`: planparse on the command line, without Django."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from luoshi.planparse import PlanError, parse_text, read_document
+
+KIND_LABELS = {"recurring": "周期", "once": "一次", "event": "事件触发", "periodic": "定期"}
+
+
+def run(command: str, path: str, *, as_json: bool = False) -> int:
+    try:
+        text = read_document(path)
+        if command == "text":
+            sys.stdout.write(text)
+            return 0
+        plan = parse_text(text)
+    except PlanError as error:
+        print(f"luoshi: {error}", file=sys.stderr)
+        return 2
+    if command == "check":
+        for finding in plan["findings"]:
+            print(f"[{finding['kind']}] {finding['message']}")
+        print(f"共发现 {len(plan['findings'])} 处问题。" if plan["findings"] else "未发现问题。")
+        return 1 if plan["findings"] else 0
+    if as_json:
+        json.dump(plan, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    _print_outline(plan)
+    return 0
+
+
+def _facts_line(item: dict[str, Any]) -> str:
+    parts = []
+    for actor in item.get("actors", []):
+        parts.append(f"[主体:{actor['text']}]")
+    for s in item.get("schedules", []):
+        parts.append(f"[时间:{s['text']}/{KIND_LABELS.get(s['kind'], s['kind'])}]")
+    for t in item.get("targets", []):
+        parts.append(f"[目标:{t['count']}]")
+    for d in item.get("documents", []):
+        parts.append(f"[文件:《{d['title']}》]")
+    return " ".join(parts)
+
+
+def _print_outline(plan: dict[str, Any]) -> None:
+    print(f"{plan['title'] or '（无标题）'}  {plan['year'] or ''}")
+    for m in plan["preamble"]:
+        print(f"  · {m['text']}")
+
+    def show(nodes: list[dict[str, Any]], depth: int) -> None:
+        for n in nodes:
+            print(f"{'  ' * depth}{n['marker']}{n['title']} {_facts_line(n)}".rstrip())
+            for m in n["measures"]:
+                print(f"{'  ' * (depth + 1)}· {m['text']} {_facts_line(m)}".rstrip())
+            show(n["children"], depth + 1)
+
+    show(plan["outline"], 0)
+    if plan["findings"]:
+        print(f"\n草稿问题（{len(plan['findings'])}）：")
+        for f in plan["findings"]:
+            print(f"  [{f['kind']}] {f['message']}")

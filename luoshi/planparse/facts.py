@@ -1,0 +1,568 @@
+"""Facts inside one sentence: actors, schedules, targets and documents.
+
+Every function takes the folded text (see normalize.fold) and a [start, end) range, and
+returns facts with spans into that same index space; callers slice the original text
+for the `text` they carry. Rules are about the language of plans, not about any plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from luoshi.planparse.normalize import chinese_number
+
+CN_NUM = r"[一二两三四五六七八九十百]+"
+NUM = rf"(?:\d+|{CN_NUM})"
+
+Fact = dict[str, Any]
+
+
+@dataclass
+class Directory:
+    """Organisations to match actors against: names and aliases to an organisation id."""
+
+    entries: list[tuple[str, Any]] = field(default_factory=list)  # (alias, org id), longest first
+    pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(cls, orgs: list[dict[str, Any]] | None) -> Directory:
+        pairs: dict[str, Any] = {}
+        for org in orgs or []:
+            for alias in [org.get("name"), org.get("short_name"), *(org.get("aliases") or [])]:
+                if alias and len(alias) >= 2 and alias not in pairs:
+                    pairs[alias] = org.get("id")
+        entries = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+        pattern = re.compile("|".join(re.escape(a) for a, _ in entries)) if entries else None
+        return cls(entries, pattern)
+
+    def match(self, text: str) -> Any:
+        """The organisation whose longest name or alias the actor text contains."""
+        for alias, org_id in self.entries:
+            if alias in text:
+                return org_id
+        return None
+
+
+# --- quotes and brackets -----------------------------------------------------------
+
+OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "《": "》", "【": "】", "〔": "〕", "[": "]"}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+
+
+def quoted_mask(f: str, start: int, end: int) -> list[bool]:
+    """For each position in [start, end): is it inside quotes (“…” and the like)?"""
+    depth = 0
+    mask = []
+    for i in range(start, end):
+        ch = f[i]
+        if ch in "“‘「『":
+            depth += 1
+            mask.append(True)
+            continue
+        if ch in "”’」』" and depth:
+            depth -= 1
+            mask.append(True)
+            continue
+        mask.append(depth > 0)
+    return mask
+
+
+# --- documents ---------------------------------------------------------------------
+
+
+def find_documents(f: str, start: int, end: int) -> list[Fact]:
+    out: list[Fact] = []
+    i = start
+    while i < end:
+        if f[i] != "《":
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < end:
+            if f[j] == "《":
+                depth += 1
+            elif f[j] == "》":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j < end and 0 < j - i - 1 <= 120:
+            out.append({"span": [i + 1, j]})
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+# --- schedules ---------------------------------------------------------------------
+
+FREQ = {
+    "周": "weekly",
+    "星期": "weekly",
+    "月": "monthly",
+    "季度": "quarterly",
+    "季": "quarterly",
+    "半年": "semiannual",
+    "年": "annual",
+    "年度": "annual",
+}
+RECURRING = re.compile(
+    r"(?:每|按)(?P<freq>半年|年度|季度|星期|周|月|季|年)(?!来|以来|前|底|末|中)"
+    r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})[日号])?"
+    r"(?P<tail>[^,，。；;:：!！?？\n]{0,10}?(?P<count>\d+|[一二两三四五六七八九十]{1,2})次)?"
+)
+ONE_PER = re.compile(r"一(?P<freq>周|月|季度|季|年)一次")
+ONCE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<![\d上下每近前后半])年中"), "mid-year"),
+    (re.compile(r"年底前|年底|年末|年终|年内"), "year-end"),
+    (re.compile(r"上半年"), "first-half"),
+    (re.compile(r"下半年"), "second-half"),
+    (re.compile(r"(?<![上下每近前后多一两三四五六七八九十\d])半年(?!来|以来|以上|内)"), "mid-year"),
+]
+MONTH_DATE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?<![\d个每])(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+    r"(?:\s*(?P<day>[12]\d|3[01]|0?[1-9])\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
+)
+FESTIVALS = {"七一": "07-01", "五四": "05-04", "八一": "08-01", "国庆": "10-01", "元旦": "01-01"}
+FESTIVAL = re.compile(
+    r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
+)
+EVENT = re.compile(
+    r"(?:根据|随着|遇有|如有|一旦|凡有)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
+    r"|(?:人事|人员|职务|机构|岗位)(?:变动|调整)(?:后|时)"
+)
+PERIODIC = re.compile(r"(?<!不)定期[^,，。；;、]{0,6}")
+
+
+def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]:
+    text = f[start:end]
+    out: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(s: int, e: int, fact: Fact) -> None:
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        taken.append((s, e))
+        out.append({"span": [start + s, start + e], **fact})
+
+    for m in RECURRING.finditer(text):
+        count = chinese_number(m.group("count")) if m.group("count") else None
+        fact: Fact = {"kind": "recurring", "freq": FREQ[m.group("freq")], "when": None, "count": count}
+        if m.group("day"):
+            fact["day"] = chinese_number(m.group("day"))
+        e = (
+            m.end()
+            if m.group("count")
+            else m.end("freq") + (len(m.group("day") or "") + 1 if m.group("day") else 0)
+        )
+        add(m.start(), e, fact)
+    for m in ONE_PER.finditer(text):
+        add(
+            m.start(), m.end(), {"kind": "recurring", "freq": FREQ[m.group("freq")], "when": None, "count": 1}
+        )
+    for m in FESTIVAL.finditer(text):
+        name = m.group(1) or next(k for k in FESTIVALS if m.group(0).startswith(k))
+        when = f"{year}-{FESTIVALS[name]}" if year else None
+        add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
+    for m in MONTH_DATE.finditer(text):
+        if not (m.group("suffix") or m.group("day") or m.group("year")):
+            continue  # "5月" alone is often a name ("五月花"); plans write 5月份, 5月底, 5月25日
+        month = chinese_number(m.group("month"))
+        if month is None or not 1 <= month <= 12:
+            continue
+        y = int(m.group("year")) if m.group("year") else year
+        day = int(m.group("day")) if m.group("day") else None
+        if y is None:
+            when = None
+        elif day:
+            when = f"{y}-{month:02d}-{day:02d}"
+        else:
+            when = f"{y}-{month:02d}"
+        add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
+    for pattern, when_name in ONCE_PATTERNS:
+        for m in pattern.finditer(text):
+            add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when_name, "count": None})
+    for m in EVENT.finditer(text):
+        add(
+            m.start(),
+            m.end(),
+            {"kind": "event", "freq": None, "when": None, "count": None, "needs_decision": True},
+        )
+    for m in PERIODIC.finditer(text):
+        add(
+            m.start(),
+            m.end(),
+            {"kind": "periodic", "freq": None, "when": None, "count": None, "needs_decision": True},
+        )
+    out.sort(key=lambda x: x["span"][0])
+    return out
+
+
+# --- targets -----------------------------------------------------------------------
+
+TARGET = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>家|个|件|项|篇|名|人|场|期|所|条|份|支|次)")
+NOT_BEFORE = set("第近前后每这那此该等约逾超届年约”")
+NOT_AFTER = (
+    "全会",
+    "会议",
+    "党代会",
+    "届",
+    "周年",
+    "年",
+    "岁",
+    "月",
+    "日",
+    "小时",
+    "分钟",
+    "字",
+    "倍",
+    "%",
+    "以上",
+    "以下",
+    "以内",
+    "左右",
+    "方面",
+    "中心",
+    "代表",
+    "全面",
+    "维护",
+    "确立",
+    "自信",
+    "意识",
+)
+TARGET_NOUN_STOP = set(",，。；;:：、)）”和与及的开进")
+
+
+def find_targets(f: str, start: int, end: int, schedules: list[Fact]) -> list[Fact]:
+    text = f[start:end]
+    mask = quoted_mask(f, start, end)
+    counted = [(s["span"][0] - start, s["span"][1] - start) for s in schedules if s.get("count")]
+    out: list[Fact] = []
+    for m in TARGET.finditer(text):
+        s, e = m.span()
+        if mask[s] or any(cs <= s < ce for cs, ce in counted):
+            continue
+        before = text[s - 1] if s else ""
+        if before in NOT_BEFORE or (before.isdigit()) or before == ".":
+            continue
+        after = text[e : e + 3]
+        if after.startswith(NOT_AFTER) or text[e : e + 1] in ("大",):
+            continue
+        num_text = m.group("num")
+        count = chinese_number(num_text)
+        if count is None or count == 0:
+            continue
+        if m.group("unit") == "个" and not num_text.isdigit() and count <= 10 and not _counting_verb(text, s):
+            continue  # "两个确立", "三个清单": names, unless the sentence counts something
+        if m.group("unit") == "次" and not _counting_verb(text, s):
+            continue
+        # the counted noun: up to 6 characters after the unit
+        noun_end = e
+        while noun_end < len(text) and noun_end - e < 6 and text[noun_end] not in TARGET_NOUN_STOP:
+            noun_end += 1
+        out.append(
+            {
+                "count": count,
+                "unit": text[s + len(num_text) : noun_end].strip() or m.group("unit"),
+                "span": [start + s, start + noun_end],
+            }
+        )
+    return out
+
+
+COUNTING_VERBS = (
+    "打卡",
+    "开展",
+    "完成",
+    "召开",
+    "举办",
+    "组织",
+    "报送",
+    "提交",
+    "至少",
+    "不少于",
+    "确定",
+    "评选",
+    "参加",
+    "培训",
+    "建成",
+    "创建",
+    "达到",
+    "新增",
+    "选树",
+    "推出",
+    "讲授",
+    "讲",
+    "上",
+)
+
+
+def _counting_verb(text: str, s: int) -> bool:
+    window = text[max(0, s - 6) : s]
+    return any(window.endswith(v) or v in window for v in COUNTING_VERBS)
+
+
+# --- actors ------------------------------------------------------------------------
+
+FANOUT = re.compile(
+    r"(?:厅系统|系统|机关)?(?:各级|各|每个|每一个|所属|直属|全体)(?P<what>基层党组织|党组织|党支部|支部|党总支|党委|党组"
+    r"|处室[(（]单位[)）]|处室|单位|部门|街道|专班|基层党组织书记)(?:书记)?"
+)
+FANOUT_SCOPE = {
+    "基层党组织": "basic_level",
+    "基层党组织书记": "basic_level",
+    "党组织": "party_orgs",
+    "党支部": "branch",
+    "支部": "branch",
+    "党总支": "general_branch",
+    "党委": "party_committee",
+    "党组": "party_group",
+    "处室": "division",
+    "单位": "division",
+    "部门": "division",
+    "街道": "street",
+    "专班": "task_force",
+}
+DIVISIONS_WITH_UNITS = re.compile(r"处室[(（]单位[)）]")
+ORG_SUFFIX = (
+    r"(?:党组[(（]党委[)）]理论学习中心组|理论学习中心组|党工委|党组|党委|党总支|党支部|党组织|纪工委|纪委|纪检监察组|"
+    r"纪检组|领导小组|工作小组|学习小组|工作专班|专班|委员会|办公室|开发区|街道办事处|教育中心|政治教育中心|"
+    r"中心|局|厅)"
+)
+ORG_SUFFIX_RE = re.compile(ORG_SUFFIX)
+NAME_CHAR = re.compile(r"[\u4e00-\u9fa5()（）]")
+ROLE = re.compile(
+    r"(?:(?:党组|党委|党总支|党支部|支部|基层党组织)?(?:书记|副书记))|领导班子成员|领导班子|班子成员|党员领导干部|纪检委员|组织委员|宣传委员"
+)
+# Words that end a run before an organisation's name: verbs and particles that plans put
+# in front of the body they address ("听取林草局党组", "发挥机关纪委作用", "督导机关党组织").
+LEFT_BOUNDARIES = (
+    "听取",
+    "发挥",
+    "依托",
+    "建强",
+    "督导",
+    "指导",
+    "推动",
+    "加强",
+    "开展",
+    "落实",
+    "贯彻",
+    "执行",
+    "联合",
+    "充分",
+    "进行",
+    "确保",
+    "支持",
+    "配合",
+    "协助",
+    "报告",
+    "汇报",
+    "列为",
+    "成立",
+    "组建",
+    "设立",
+    "健全",
+    "完善",
+    "建立",
+    "安排",
+    "专题",
+    "要求",
+    "召开",
+    "通过",
+    "经过",
+    "报经",
+    "提请",
+    "会同",
+    "牵头",
+    "负责",
+    "所在",
+    "做好",
+    "制定",
+    "的",
+    "和",
+    "与",
+    "及",
+    "或",
+    "对",
+    "向",
+    "把",
+    "由",
+    "在",
+    "从",
+    "为",
+    "将",
+    "让",
+    "使",
+    "给",
+    "同",
+    "是",
+    "要",
+    "以",
+    "经",
+    "按",
+    "请",
+    "等",
+    "、",
+    "至",
+    "于",
+    "被",
+    "并",
+    "且",
+    "激励",
+    "围绕",
+    "引导",
+    "鼓励",
+    "督促",
+    "帮助",
+    "推进",
+    "深化",
+    "服务",
+    "结合",
+    "突出",
+)
+NOT_ORG_ENDINGS = (
+    "大局",
+    "格局",
+    "全局",
+    "布局",
+    "结局",
+    "开局",
+    "当局",
+    "时局",
+    "残局",
+    "中心任务",
+    "中心工作",
+    "服务中心",
+)
+
+
+def _trim_left(name: str) -> str:
+    best = 0
+    for word in LEFT_BOUNDARIES:
+        i = name.rfind(word)
+        if i >= 0:
+            best = max(best, i + len(word))
+    return name[best:]
+
+
+def _org_phrases(text: str) -> list[tuple[int, int]]:
+    """Names ending in an organisation word ("林草局党组", "驻厅纪检监察组"): adjacent
+    organisation words join into one name, and the name runs left over Chinese characters
+    until a verb or particle that plans put before the body they address."""
+    suffixes = [m.span() for m in ORG_SUFFIX_RE.finditer(text)]
+    runs: list[list[int]] = []
+    for s, e in suffixes:
+        if runs and s <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], e)
+        else:
+            runs.append([s, e])
+    out = []
+    for s, e in runs:
+        left = s
+        while left > 0 and s - left < 16 and NAME_CHAR.match(text[left - 1]):
+            left -= 1
+        name = _trim_left(text[left:e])
+        start = e - len(name)
+        phrase = text[start:e]
+        if len(phrase) < 2 or phrase.endswith(NOT_ORG_ENDINGS) or phrase[0] in "()（）":
+            continue
+        out.append((start, e))
+    return out
+
+
+def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact]:
+    text = f[start:end]
+    found: list[tuple[int, int, Fact]] = []
+
+    def add(s: int, e: int, extra: Fact | None = None) -> None:
+        if e - s < 2:
+            return
+        for i, (fs, fe, _) in enumerate(found):
+            if s >= fs and e <= fe:
+                return  # inside one we already have
+            if fs >= s and fe <= e:
+                found[i] = (s, e, extra or {})
+                return
+            if s < fe and fs < e:
+                return
+        found.append((s, e, extra or {}))
+
+    for m in FANOUT.finditer(text):
+        what = m.group("what")
+        scope = (
+            "division"
+            if DIVISIONS_WITH_UNITS.fullmatch(what)
+            else FANOUT_SCOPE.get(re.sub(r"[(（].*", "", what))
+        )
+        add(m.start(), m.end(), {"fanout": scope})
+    for m in DIVISIONS_WITH_UNITS.finditer(text):
+        add(m.start(), m.end(), {"fanout": "division"})
+    if directory.pattern is not None:
+        for m in directory.pattern.finditer(text):
+            add(m.start(), m.end())
+    for s, e in _org_phrases(text):
+        add(s, e)
+    for m in ROLE.finditer(text):
+        s, e = m.span()
+        add(s, e, {"role": True})
+    out: list[Fact] = []
+    for s, e, extra in sorted(found, key=lambda x: x[0]):
+        out.append({"span": [start + s, start + e], "org": directory.match(text[s:e]), **extra})
+    return out
+
+
+# --- attribute lines ---------------------------------------------------------------
+
+ATTRIBUTE = re.compile(
+    r"(?P<label>牵头单位|牵头部门|牵头领导|责任单位|责任部门|承办单位|配合单位|协办单位|参与单位|责任领导|分管领导"
+    r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*"
+)
+ATTRIBUTE_ROLE = {
+    "牵头": "lead",
+    "责任": "responsible",
+    "承办": "responsible",
+    "配合": "support",
+    "协办": "support",
+    "参与": "support",
+    "分管": "lead",
+}
+UNIT_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+
+
+def find_attributes(f: str, start: int, end: int, year: int | None) -> tuple[list[Fact], list[Fact]]:
+    """Actors and schedules of 牵头单位：…/责任单位：…/完成时限：… inside [start, end)."""
+    text = f[start:end]
+    actors: list[Fact] = []
+    schedules: list[Fact] = []
+    matches = list(ATTRIBUTE.finditer(text))
+    for i, m in enumerate(matches):
+        value_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[m.end() : value_end]
+        # stop at the closing bracket of a parenthetical, or a sentence end
+        cut = re.search(r"[)）。]", value)
+        if cut:
+            value_end = m.end() + cut.start()
+        label = m.group("label")
+        if label.startswith(("完成", "时间", "时限")):
+            schedules += find_schedules(f, start + m.end(), start + value_end, year)
+            continue
+        role = ATTRIBUTE_ROLE.get(label[:2], "responsible")
+        pos = m.end()
+        for unit in UNIT_SEPARATORS.split(text[m.end() : value_end]):
+            if not unit:
+                continue
+            s = text.index(unit, pos)
+            pos = s + len(unit)
+            unit_clean = unit.strip(";；,，。")
+            if len(unit_clean) < 2:
+                continue
+            actors.append({"span": [start + s, start + s + len(unit_clean)], "attribute": role})
+    return actors, schedules
+
+
+def is_attribute_parenthetical(f: str, start: int, end: int) -> bool:
+    body = f[start:end].strip()
+    return bool(body) and body[0] in "(（" and body[-1] in ")）" and bool(ATTRIBUTE.search(body))

@@ -1,0 +1,157 @@
+"""Findings on a draft: repeated and near-repeated sentences or clauses, placeholders
+left in, numbering gaps and repeats, empty headings.
+
+Near-repeats are found through shared 3-character shingles, so the cost grows with the
+number of clauses that share wording, not with the square of all clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from luoshi.planparse.parser import Node
+
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|\*{2,}|×{2,}|○{2,}|某某)(?![A-Za-z])")
+CLAUSE_STOPS = re.compile(r"[,，。;；:：!！?？]")
+MIN_CLAUSE = 8  # characters; shorter clauses repeat by nature ("营造浓厚氛围")
+NEAR = 0.6  # Jaccard similarity of 3-shingles that counts as a near repeat
+MIN_NEAR = 12  # near repeats of short clauses are mostly set phrases
+
+
+def find_findings(text: str, folded: str, plan: dict[str, Any], nodes: list[Node]) -> list[dict[str, Any]]:
+    measures = list(plan["preamble"]) + [m for n in _walk(plan["outline"]) for m in n["measures"]]
+    findings = _repeats(folded, measures)
+    findings += _placeholders(text, folded)
+    findings += _numbering(text, nodes, plan["outline"])
+    return findings
+
+
+def _walk(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for n in nodes:
+        out.append(n)
+        out += _walk(n["children"])
+    return out
+
+
+def _clauses(folded: str, measure_index: int, span: list[int]) -> list[tuple[int, int, int, str]]:
+    out = []
+    s, e = span
+    start = s
+    for m in CLAUSE_STOPS.finditer(folded, s, e):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, e))
+    clauses = []
+    for a, b in out:
+        key = re.sub(r"[\s“”‘’\"()（）《》、的]", "", folded[a:b])
+        if len(key) >= MIN_CLAUSE:
+            clauses.append((measure_index, a, b, key))
+    return clauses
+
+
+def _shingles(key: str) -> set[str]:
+    return {key[i : i + 3] for i in range(len(key) - 2)}
+
+
+def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    clauses = [c for i, m in enumerate(measures) for c in _clauses(folded, i, m["span"])]
+    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def note(x: tuple[int, int, int, str], y: tuple[int, int, int, str], exact: bool) -> None:
+        key = (min(x[0], y[0]), max(x[0], y[0]))
+        entry = pairs.setdefault(key, {"spans": [], "exact": False})
+        for c in (x, y):
+            if [c[1], c[2]] not in entry["spans"]:
+                entry["spans"].append([c[1], c[2]])
+        entry["exact"] = entry["exact"] or exact
+
+    index: dict[str, list[int]] = defaultdict(list)
+    shingle_sets = [_shingles(c[3]) for c in clauses]
+    for i, shingles in enumerate(shingle_sets):
+        candidates: dict[int, int] = defaultdict(int)
+        for sh in shingles:
+            for j in index[sh]:
+                candidates[j] += 1
+            index[sh].append(i)
+        for j, shared in candidates.items():
+            if clauses[i][0] == clauses[j][0]:
+                continue
+            union = len(shingles) + len(shingle_sets[j]) - shared
+            if clauses[i][3] == clauses[j][3]:
+                note(clauses[j], clauses[i], True)
+            elif min(len(clauses[i][3]), len(clauses[j][3])) >= MIN_NEAR and union and shared / union >= NEAR:
+                note(clauses[j], clauses[i], False)
+    findings = []
+    for (a, b), entry in sorted(pairs.items()):
+        whole = (
+            folded[measures[a]["span"][0] : measures[a]["span"][1]]
+            == folded[measures[b]["span"][0] : measures[b]["span"][1]]
+        )
+        kind = "duplicate" if entry["exact"] or whole else "near_duplicate"
+        spans = sorted(entry["spans"])
+        message = (
+            "两句完全相同" if whole else ("两处表述重复" if kind == "duplicate" else "两处表述相近，可能重复")
+        )
+        findings.append(
+            {"kind": kind, "spans": spans, "message": f"{message}：“{measures[a]['text'][:20]}…”"}
+        )
+    return findings
+
+
+def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
+    out = []
+    for m in PLACEHOLDER.finditer(folded):
+        line = folded.count("\n", 0, m.start()) + 1
+        out.append(
+            {
+                "kind": "placeholder",
+                "spans": [[m.start(), m.end()]],
+                "message": f"第{line}行留有占位符“{text[m.start() : m.end()]}”，请替换为实际内容",
+            }
+        )
+    return out
+
+
+def _numbering(text: str, nodes: list[Node], outline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def check(siblings: list[Node]) -> None:
+        by_level: dict[int, list[Node]] = defaultdict(list)
+        for n in siblings:
+            by_level[n.level].append(n)
+        for same in by_level.values():
+            expected = 1
+            for n in same:
+                if n.number is None:
+                    continue
+                if n.number != expected:
+                    what = "重复" if n.number < expected else "跳号"
+                    out.append(
+                        {
+                            "kind": "numbering",
+                            "spans": [list(n.title_span)],
+                            "message": f"编号{what}：“{n.marker}”前应为第{expected}项",
+                        }
+                    )
+                expected = n.number + 1
+        for n in siblings:
+            check(n.children)
+
+    roots = [n for n in nodes if not any(n in p.children for p in nodes)]
+    check(roots)
+    last = nodes[-1] if nodes else None
+    for n in nodes:
+        has_content = n.measures or n.children or any(n.facts.get(k) for k in ("actors", "schedules"))
+        if not has_content and n.level <= 2 and n is not last:
+            out.append(
+                {
+                    "kind": "empty_heading",
+                    "spans": [list(n.title_span)],
+                    "message": f"标题“{text[n.title_span[0] : n.title_span[1]]}”下没有内容",
+                }
+            )
+    return out

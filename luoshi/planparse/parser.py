@@ -1,0 +1,405 @@
+"""From plan text to the plan JSON of DESIGN.md: outline, measures, facts, findings.
+
+One pass over the lines. Headings are recognised by their marker kind, which also gives
+their level (一、 1, （一） 2, 1. 3, （1） 4, ① 5); a heading nests under the nearest
+earlier heading of a smaller level, so a plan may go 一、 → 1. directly. Everything runs
+on a folded copy of the text (normalize.fold) with the same indices, so spans index the
+original exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from luoshi.planparse import facts as F
+from luoshi.planparse.findings import find_findings
+from luoshi.planparse.normalize import chinese_number, fold
+
+SPACE = " \t\ufeff\u200b"
+MARKERS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、.,]")),
+    (2, re.compile(r"\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)")),
+    (3, re.compile(r"(?P<n>\d{1,3})\s*[.、](?!\d)")),
+    (4, re.compile(r"\(\s*(?P<n>\d{1,3})\s*\)")),
+    (5, re.compile(r"(?P<n>[①-⑳])")),
+]
+SENTENCE_STOPS = "。!?"
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
+OPEN_BRACKETS, CLOSE_BRACKETS = "(《【〔[", ")》】〕]"
+
+DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{1,12}[〔\[(【]\s*\d{4}\s*[〕\])】]\s*第?\s*\d+\s*号$")
+ISSUER_BANNER = re.compile(r"^[\u4e00-\u9fa5()\s]{2,40}(?:文件|公报|通报|简报)$")
+DATE_LINE = re.compile(
+    r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$"
+)
+PUBLICATION_NOTE = re.compile(r"^[(]?\s*此件(?:公开发布|不公开|依申请公开)\s*[)]?$")
+NOTICE_TITLE = re.compile(r"关于印发.*的?通知$|关于.*的通知$")
+TITLE_WORDS = (
+    "要点",
+    "方案",
+    "计划",
+    "安排",
+    "意见",
+    "办法",
+    "规划",
+    "清单",
+    "细则",
+    "分工",
+    "任务",
+    "总结",
+    "报告",
+    "规则",
+    "制度",
+)
+YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
+CN_YEAR_IN = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+
+
+@dataclass
+class Node:
+    marker: str
+    level: int
+    number: int | None
+    title_span: tuple[int, int]
+    line: int
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    text: str
+    folded: str
+    year: int | None
+    directory: F.Directory
+
+
+def parse_text(
+    text: str, *, directory: list[dict[str, Any]] | None = None, year: int | None = None
+) -> dict[str, Any]:
+    """The plan JSON for `text`. `directory` lists organisations ({id, name, aliases}) to
+    match actors against; `year` overrides the year found in the document."""
+    folded = fold(text)
+    lines = _lines(folded)
+    first_heading = next((i for i, (s, e) in enumerate(lines) if _heading(folded, s, e)), len(lines))
+    cover, title_line = _front_matter(folded, lines[:first_heading])
+    title = None
+    if title_line is not None:
+        s, e = lines[title_line]
+        title = (s, e)
+    found_year = year or _find_year(folded, lines, title, first_heading)
+    ctx = Context(text, folded, found_year, F.Directory.build(directory))
+
+    preamble: list[dict[str, Any]] = []
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for index, (s, e) in enumerate(lines):
+        if index < first_heading:
+            if index == title_line or cover.get(index) == "meta":
+                continue
+            for measure in _sentences_of(ctx, s, e, None):
+                if cover.get(index) == "notice":
+                    measure["cover"] = True
+                preamble.append(measure)
+            continue
+        heading = _heading(folded, s, e)
+        if heading is not None:
+            level, number, marker_end = heading
+            content = _skip_space(folded, marker_end, e)
+            title_end, body_start = _title_end(folded, content, e)
+            node = Node(
+                text[s + _lead(folded, s, e) : marker_end].strip(), level, number, (content, title_end), index
+            )
+            node.facts = _facts(ctx, content, title_end)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(node)
+            stack.append(node)
+            if body_start < e:
+                node.measures += _sentences_of(ctx, body_start, e, node)
+            continue
+        owner = stack[-1] if stack else None
+        attr_start = _skip_space(folded, s, e)
+        if F.ATTRIBUTE.match(folded, attr_start) and owner is not None:
+            actors, schedules = F.find_attributes(folded, attr_start, e, ctx.year)
+            _merge(ctx, owner.facts, {"actors": actors, "schedules": schedules})
+            continue
+        measures = _sentences_of(ctx, s, e, owner)
+        if owner is not None:
+            owner.measures += measures
+        else:
+            preamble += measures
+
+    outline = [_node_json(ctx, n) for n in roots]
+    plan: dict[str, Any] = {
+        "year": found_year,
+        "title": text[title[0] : title[1]].strip() if title else None,
+        "preamble": preamble,
+        "outline": outline,
+    }
+    plan["findings"] = find_findings(text, folded, plan, _flatten(roots))
+    return plan
+
+
+# --- lines and headings ------------------------------------------------------------
+
+
+def _lines(folded: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in folded.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _lead(folded: str, s: int, e: int) -> int:
+    i = s
+    while i < e and (folded[i] in SPACE or folded[i].isspace()):
+        i += 1
+    return i - s
+
+
+def _skip_space(folded: str, i: int, e: int) -> int:
+    while i < e and (folded[i] in SPACE or folded[i].isspace()):
+        i += 1
+    return i
+
+
+def _heading(folded: str, s: int, e: int) -> tuple[int, int | None, int] | None:
+    """(level, number, end of marker) when the line starts with an outline marker."""
+    i = _skip_space(folded, s, e)
+    for level, pattern in MARKERS:
+        m = pattern.match(folded, i, e)
+        if m is None:
+            continue
+        rest = _skip_space(folded, m.end(), e)
+        if rest >= e:
+            return None  # a bare marker is no heading
+        if level == 3 and folded[rest] in "年月日%":
+            return None  # "2022年…", "5%…"
+        n = m.group("n")
+        number = ord(n) - ord("①") + 1 if level == 5 else chinese_number(n)
+        return level, number, m.end()
+    return None
+
+
+def _title_end(folded: str, content: int, e: int) -> tuple[int, int]:
+    """(end of title, start of body). The title is the first sentence when more follow,
+    else the whole line; a line that runs on without 。 splits at a wide gap."""
+    depth = 0
+    for i in range(content, e):
+        ch = folded[i]
+        if ch in OPEN_QUOTES or ch in OPEN_BRACKETS:
+            depth += 1
+        elif (ch in CLOSE_QUOTES or ch in CLOSE_BRACKETS) and depth:
+            depth -= 1
+        elif ch in SENTENCE_STOPS and depth == 0:
+            return i, _skip_space(folded, i + 1, e)
+    gap = re.search(r"[\u4e00-\u9fa5”)]\s+(?=[\u4e00-\u9fa5“])", folded[content:e])
+    if (
+        gap
+        and gap.start() < 40
+        and e - (content + gap.end()) >= 15
+        and re.search(r"[,，。;]", folded[content + gap.end() : e])
+    ):
+        title_end = content + gap.start() + 1
+        return title_end, _skip_space(folded, title_end, e)
+    end = e
+    while end > content and (
+        folded[end - 1] in SPACE or folded[end - 1].isspace() or folded[end - 1] in ":;"
+    ):
+        end -= 1
+    return end, e
+
+
+# --- front matter: cover notice, title, year ----------------------------------------
+
+
+def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, str], int | None]:
+    """Classifies the lines before the first heading: cover-notice metadata ("meta": 文号,
+    issuer, date, addressees, 此件公开发布), notice text ("notice") and the plan's title."""
+    cover: dict[int, str] = {}
+    texts = [folded[s:e].strip(SPACE + " ") for s, e in lines]
+    has_notice = any(DOC_NUMBER.match(t) or NOTICE_TITLE.search(t) for t in texts)
+    notice_end = -1
+    for i, t in enumerate(texts):
+        if not t:
+            continue
+        if DOC_NUMBER.match(t) or ISSUER_BANNER.match(t) or DATE_LINE.match(t) or PUBLICATION_NOTE.match(t):
+            cover[i] = "meta"
+            notice_end = max(notice_end, i)
+        elif has_notice and t.endswith(":") and len(t) < 120 and re.search(r"各|有关|、|,", t):
+            cover[i] = "meta"  # addressees
+            notice_end = max(notice_end, i)
+        elif (
+            has_notice
+            and i + 1 < len(texts)
+            and DATE_LINE.match(texts[i + 1])
+            and len(t) <= 30
+            and not re.search(r"[。,;]", t)
+        ):
+            cover[i] = "meta"  # issuer above the date
+            notice_end = max(notice_end, i)
+    if has_notice:
+        for i, t in enumerate(texts[: notice_end + 1]):
+            if t and i not in cover:
+                cover[i] = "notice"
+    title = None
+    for i, t in enumerate(texts):
+        if not t or i in cover:
+            continue
+        if t.endswith(("。", "!", "?", ";", ",", ":")) or len(t) > 60:
+            break  # body text began: no title after it
+        if NOTICE_TITLE.search(t):
+            continue
+        title = i
+        if any(w in t for w in TITLE_WORDS):
+            break
+    return cover, title
+
+
+def _find_year(
+    folded: str, lines: list[tuple[int, int]], title: tuple[int, int] | None, first_heading: int
+) -> int | None:
+    candidates = []
+    if title:
+        candidates.append(folded[title[0] : title[1]])
+    candidates += [folded[s:e] for s, e in lines[: max(first_heading, 1)]]
+    for text in candidates:
+        m = YEAR_IN.search(text)
+        if m:
+            return int(m.group(1))
+        m = CN_YEAR_IN.search(text)
+        if m:
+            return int("".join(str(chinese_number(c)) for c in m.group(1)))
+        m = re.search(r"[〔\[]((?:19|20)\d{2})[〕\]]", text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# --- sentences and facts ----------------------------------------------------------------
+
+
+def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Sentences of one line: split at 。！？ outside quotes and brackets; a closing quote
+    right after the stop stays with its sentence; what trails without a stop is a sentence."""
+    out = []
+    depth = 0
+    start = s
+    i = s
+    while i < e:
+        ch = folded[i]
+        if ch in OPEN_QUOTES or ch in OPEN_BRACKETS:
+            depth += 1
+        elif (ch in CLOSE_QUOTES or ch in CLOSE_BRACKETS) and depth:
+            depth -= 1
+        elif ch in SENTENCE_STOPS and depth == 0:
+            end = i + 1
+            while end < e and folded[end] in SENTENCE_STOPS:
+                end += 1
+            out.append((start, end))
+            start = i = end
+            continue
+        elif ch == "。" and depth == 1 and i + 1 < e and folded[i + 1] in CLOSE_QUOTES:
+            out.append((start, i + 2))
+            depth = 0
+            start = i = i + 2
+            continue
+        i += 1
+    if start < e:
+        out.append((start, e))
+    trimmed = []
+    for a, b in out:
+        a = _skip_space(folded, a, b)
+        while b > a and (folded[b - 1] in SPACE or folded[b - 1].isspace()):
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _sentences_of(ctx: Context, s: int, e: int, owner: Node | None) -> list[dict[str, Any]]:
+    measures: list[dict[str, Any]] = []
+    for a, b in _sentence_spans(ctx.folded, s, e):
+        if F.is_attribute_parenthetical(ctx.folded, a, b):
+            actors, schedules = F.find_attributes(ctx.folded, a, b, ctx.year)
+            target = measures[-1] if measures else (owner.facts if owner is not None else None)
+            if target is not None:
+                _merge(ctx, target, {"actors": actors, "schedules": schedules})
+            continue
+        measure: dict[str, Any] = {"text": ctx.text[a:b], "span": [a, b]}
+        measure.update(_facts(ctx, a, b))
+        measures.append(measure)
+    return measures
+
+
+def _facts(ctx: Context, a: int, b: int) -> dict[str, list[dict[str, Any]]]:
+    f = ctx.folded
+    schedules = F.find_schedules(f, a, b, ctx.year)
+    attr_actors, attr_schedules = F.find_attributes(f, a, b, ctx.year)
+    documents = F.find_documents(f, a, b)
+    # Names inside a document title (《中国共产党支部工作条例》) are no actors of the measure.
+    taken = attr_actors + documents
+    actors = F.find_actors(f, a, b, ctx.directory)
+    actors = [x for x in actors if not any(_overlaps(x["span"], y["span"]) for y in taken)] + attr_actors
+    for x in actors:
+        x["text"] = ctx.text[x["span"][0] : x["span"][1]]
+        if "org" not in x:
+            x["org"] = ctx.directory.match(x["text"])
+    schedules = schedules + [
+        x for x in attr_schedules if not any(_overlaps(x["span"], y["span"]) for y in schedules)
+    ]
+    for x in schedules:
+        x["text"] = ctx.text[x["span"][0] : x["span"][1]]
+    targets = F.find_targets(f, a, b, schedules)
+    for x in targets:
+        x["text"] = ctx.text[x["span"][0] : x["span"][1]]
+    for x in documents:
+        x["title"] = ctx.text[x["span"][0] : x["span"][1]]
+    actors.sort(key=lambda x: x["span"][0])
+    schedules.sort(key=lambda x: x["span"][0])
+    return {"actors": actors, "schedules": schedules, "targets": targets, "documents": documents}
+
+
+def _merge(ctx: Context, into: dict[str, Any], extra: dict[str, list[dict[str, Any]]]) -> None:
+    for key, items in extra.items():
+        for x in items:
+            x["text"] = ctx.text[x["span"][0] : x["span"][1]]
+            if key == "actors" and "org" not in x:
+                x["org"] = ctx.directory.match(x["text"])
+        into.setdefault(key, []).extend(items)
+
+
+def _overlaps(a: list[int], b: list[int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def _node_json(ctx: Context, node: Node) -> dict[str, Any]:
+    s, e = node.title_span
+    out: dict[str, Any] = {
+        "marker": node.marker,
+        "level": node.level,
+        "title": ctx.text[s:e],
+        "title_span": [s, e],
+    }
+    for key in ("actors", "schedules", "targets", "documents"):
+        out[key] = node.facts.get(key, [])
+    out["measures"] = node.measures
+    out["children"] = [_node_json(ctx, c) for c in node.children]
+    return out
+
+
+def _flatten(nodes: list[Node]) -> list[Node]:
+    out = []
+    for n in nodes:
+        out.append(n)
+        out += _flatten(n.children)
+    return out

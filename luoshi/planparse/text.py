@@ -1,0 +1,216 @@
+"""Reading plan documents into the text that spans index.
+
+.txt: decoded (UTF-8 with or without BOM, GB18030/GBK, else detected) with universal
+newlines, as Python's text mode reads it. .docx: paragraphs and tables in body order; a
+task-breakdown table (牵头单位/责任单位/完成时限 columns) becomes heading lines with
+attribute lines. .pdf: the text layer, wrapped lines joined, page numbers dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from luoshi.planparse.errors import PlanError
+
+MAX_BYTES = 20 * 1024 * 1024
+HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳])"
+)
+SENTENCE_END = "。！？!?；;：:”」』）)"
+
+
+def read_document(path: str | Path) -> str:
+    """The text of a plan document, or PlanError with one Chinese line."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise PlanError(f"无法读取文件：{path.name}") from None
+    if path.is_dir():
+        raise PlanError(f"这是一个文件夹，不是文件：{path.name}")
+    if size > MAX_BYTES:
+        raise PlanError(
+            f"文件过大（{size // (1024 * 1024)} MB），工作要点文档不应超过 {MAX_BYTES // (1024 * 1024)} MB"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise PlanError(f"无法读取文件：{path.name}") from None
+    return text_from_bytes(data, path.name)
+
+
+def text_from_bytes(data: bytes, name: str = "") -> str:
+    if len(data) > MAX_BYTES:
+        raise PlanError(f"文件过大，工作要点文档不应超过 {MAX_BYTES // (1024 * 1024)} MB")
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"%PDF") or suffix == ".pdf":
+        text = _pdf_text(data)
+    elif data.startswith(b"PK\x03\x04") or suffix in (".docx", ".docm"):
+        text = _docx_text(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise PlanError("这是旧版 Word（.doc）文件，请另存为 .docx 后再导入")
+    else:
+        text = decode_text(data)
+    if not text.strip():
+        raise PlanError("文件中没有文字内容")
+    return text
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file to str, newlines as Python's text mode gives them."""
+    if not data.strip():
+        raise PlanError("文件为空")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError("这不是文本文件（含二进制内容），请提供 .txt、.docx 或 .pdf")
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise PlanError("无法识别文件编码，请另存为 UTF-8 文本后再导入")
+        text = str(best)
+    if _looks_binary(text):
+        raise PlanError("这不是文本文件（含二进制内容），请提供 .txt、.docx 或 .pdf")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    return controls > max(8, len(sample) // 100)
+
+
+# --- .docx -------------------------------------------------------------------------
+
+TASK_COLUMNS = {
+    "task": ("工作任务", "重点任务", "任务名称", "主要任务", "工作内容", "任务"),
+    "measure": ("具体措施", "工作措施", "主要措施", "措施", "具体内容", "工作举措"),
+    "lead": ("牵头单位", "牵头部门", "牵头领导"),
+    "responsible": ("责任单位", "责任部门", "承办单位"),
+    "support": ("配合单位", "协办单位", "参与单位"),
+    "due": ("完成时限", "完成时间", "时间节点", "时限要求", "时限"),
+}
+ATTRIBUTE_LABEL = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位", "due": "完成时限"}
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    try:
+        from docx import Document
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise PlanError("Word 文件已损坏或不完整，无法读取") from error
+    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on bad files
+        raise PlanError("无法读取该 Word 文件，请确认它是 .docx 格式") from error
+    if "vbaProject" in " ".join(p.partname for p in document.part.package.iter_parts()):
+        raise PlanError("文档含有宏，出于安全考虑不予导入，请另存为不含宏的 .docx")
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            lines.extend(_table_lines(Table(child, document)))
+    return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+def _column_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = re.sub(r"\s+", "", cell)
+        for role, labels in TASK_COLUMNS.items():
+            if role not in roles and any(name == label or name.startswith(label) for label in labels):
+                roles[role] = index
+                break
+    return roles
+
+
+def _table_lines(table: object) -> list[str]:
+    rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]  # type: ignore[attr-defined]
+    if not rows:
+        return []
+    roles = _column_roles(rows[0])
+    if "task" not in roles and "measure" not in roles or not ({"lead", "responsible", "due"} & set(roles)):
+        return ["\t".join(_unique(row)) for row in rows]
+    lines: list[str] = []
+    previous_task = ""
+    number = 0
+    for row in rows[1:]:
+        task = row[roles["task"]] if "task" in roles else ""
+        if task and task != previous_task:
+            number += 1
+            previous_task = task
+            lines.append(task if HEADING_START.match(task) else f"{number}.{task}")
+        if "measure" in roles and row[roles["measure"]] and row[roles["measure"]] != task:
+            lines.extend(line for line in row[roles["measure"]].splitlines() if line.strip())
+        for role in ("lead", "responsible", "support", "due"):
+            if role in roles and row[roles[role]]:
+                lines.append(f"{ATTRIBUTE_LABEL[role]}：{' '.join(row[roles[role]].split())}")
+    return lines
+
+
+def _unique(row: list[str]) -> list[str]:
+    """Merged cells repeat their text in python-docx; keep each run once."""
+    out: list[str] = []
+    for cell in row:
+        if not out or out[-1] != cell:
+            out.append(cell)
+    return out
+
+
+# --- .pdf --------------------------------------------------------------------------
+
+PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*\d{1,4}\s*[-—–－]*\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds on bad files
+        raise PlanError("PDF 文件已损坏或无法解析") from error
+    if not "".join(pages).strip():
+        raise PlanError("PDF 没有文字层（可能是扫描件），请提供 Word 或文本版本")
+    lines = [line.rstrip() for page in pages for line in page.splitlines() if not PAGE_NUMBER.match(line)]
+    return join_wrapped_lines(lines)
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """Joins lines that a page wrapped: a line that is near the longest width and does not
+    end a sentence continues into the next unless the next starts a heading or attribute."""
+    width = max((len(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if out:
+            last = out[-1]
+            wrapped = len(last.strip()) >= width * 0.85 and not last.endswith(tuple(SENTENCE_END))
+            starts_new = HEADING_START.match(stripped) or re.match(r"^(牵头|责任|配合|完成)", stripped)
+            if wrapped and not starts_new:
+                out[-1] = last + stripped
+                continue
+        out.append(stripped)
+    return "\n".join(out) + "\n"
