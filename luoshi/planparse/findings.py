@@ -19,13 +19,16 @@ CLAUSE_STOPS = re.compile(r"[,，。;；:：!！?？]")
 MIN_CLAUSE = 8  # characters; shorter clauses repeat by nature ("营造浓厚氛围")
 NEAR = 0.6  # Jaccard similarity of 3-shingles that counts as a near repeat
 MIN_NEAR = 12  # near repeats of short clauses are mostly set phrases
+MAX_POSTING = 24  # clauses per shingle beyond which the shingle is too common to compare by
 
 
-def find_findings(text: str, folded: str, plan: dict[str, Any], nodes: list[Node]) -> list[dict[str, Any]]:
+def find_findings(
+    text: str, folded: str, plan: dict[str, Any], roots: list[Node], nodes: list[Node]
+) -> list[dict[str, Any]]:
     measures = list(plan["preamble"]) + [m for n in _walk(plan["outline"]) for m in n["measures"]]
     findings = _repeats(folded, measures)
     findings += _placeholders(text, folded)
-    findings += _numbering(text, nodes, plan["outline"])
+    findings += _numbering(text, roots, nodes)
     return findings
 
 
@@ -69,21 +72,33 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
                 entry["spans"].append([c[1], c[2]])
         entry["exact"] = entry["exact"] or exact
 
+    # Exact repeats: each occurrence pairs with the one before it, so a clause repeated
+    # k times gives k-1 pairs rather than k².
+    last_seen: dict[str, tuple[int, int, int, str]] = {}
+    for clause in clauses:
+        earlier = last_seen.get(clause[3])
+        if earlier is not None and earlier[0] != clause[0]:
+            note(earlier, clause, True)
+        last_seen[clause[3]] = clause
+    # Near repeats through shared shingles; a shingle found in many clauses says nothing
+    # about any pair and would make the cost quadratic, so long posting lists are cut.
     index: dict[str, list[int]] = defaultdict(list)
     shingle_sets = [_shingles(c[3]) for c in clauses]
     for i, shingles in enumerate(shingle_sets):
+        if len(clauses[i][3]) < MIN_NEAR:
+            continue
         candidates: dict[int, int] = defaultdict(int)
         for sh in shingles:
-            for j in index[sh]:
-                candidates[j] += 1
-            index[sh].append(i)
+            posting = index[sh]
+            if len(posting) < MAX_POSTING:
+                for j in posting:
+                    candidates[j] += 1
+                posting.append(i)
         for j, shared in candidates.items():
-            if clauses[i][0] == clauses[j][0]:
+            if clauses[i][0] == clauses[j][0] or clauses[i][3] == clauses[j][3]:
                 continue
             union = len(shingles) + len(shingle_sets[j]) - shared
-            if clauses[i][3] == clauses[j][3]:
-                note(clauses[j], clauses[i], True)
-            elif min(len(clauses[i][3]), len(clauses[j][3])) >= MIN_NEAR and union and shared / union >= NEAR:
+            if union and shared / union >= NEAR:
                 note(clauses[j], clauses[i], False)
     findings = []
     for (a, b), entry in sorted(pairs.items()):
@@ -116,7 +131,7 @@ def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
     return out
 
 
-def _numbering(text: str, nodes: list[Node], outline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _numbering(text: str, roots: list[Node], nodes: list[Node]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def check(siblings: list[Node]) -> None:
@@ -141,7 +156,6 @@ def _numbering(text: str, nodes: list[Node], outline: list[dict[str, Any]]) -> l
         for n in siblings:
             check(n.children)
 
-    roots = [n for n in nodes if not any(n in p.children for p in nodes)]
     check(roots)
     last = nodes[-1] if nodes else None
     for n in nodes:

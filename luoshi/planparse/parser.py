@@ -57,7 +57,7 @@ YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
 CN_YEAR_IN = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     marker: str
     level: int
@@ -140,7 +140,7 @@ def parse_text(
         "preamble": preamble,
         "outline": outline,
     }
-    plan["findings"] = find_findings(text, folded, plan, _flatten(roots))
+    plan["findings"] = find_findings(text, folded, plan, roots, _flatten(roots))
     return plan
 
 
@@ -286,8 +286,8 @@ def _find_year(
 
 
 def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Sentences of one line: split at 。！？ outside quotes and brackets; a closing quote
-    right after the stop stays with its sentence; what trails without a stop is a sentence."""
+    """Sentences of one line: split at 。！？ outside quotes and brackets; what trails
+    without a stop (a document cut off mid-sentence) is a sentence too."""
     out = []
     depth = 0
     start = s
@@ -304,11 +304,6 @@ def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
                 end += 1
             out.append((start, end))
             start = i = end
-            continue
-        elif ch == "。" and depth == 1 and i + 1 < e and folded[i + 1] in CLOSE_QUOTES:
-            out.append((start, i + 2))
-            depth = 0
-            start = i = i + 2
             continue
         i += 1
     if start < e:
