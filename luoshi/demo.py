@@ -40,7 +40,7 @@ BRANCHES = [
     ("地质勘查处党支部", "地质勘查管理处", "地质勘查、地质灾害、地质环境"),
     ("矿业权管理处党支部", "矿业权管理处", "矿业权、出让、矿产资源"),
     ("财务处党支部", "财务与资金运用处", "财务、预算、资金、审计整改"),
-    ("人事处党支部", "人事处", "干部、人事、培训、机构编制、离退休"),
+    ("人事处党支部", "人事处", "干部任免、人事管理、干部培训、机构编制、离退休"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蓝莫陆农黎廖"
@@ -123,9 +123,10 @@ def _build_tree() -> dict[str, Organization]:
         duty_keywords="监督执纪、廉政教育、警示教育、巡察",
     )
     for i, (name, division, duties) in enumerate(BRANCHES):
-        orgs[f"branch{i}"] = _org(
-            name, OrgKind.BRANCH, committee, i + 1, aliases=division, duty_keywords=duties
-        )
+        branch = orgs[f"branch{i}"] = _org(name, OrgKind.BRANCH, committee, i + 1, duty_keywords=duties)
+        # The division the branch is built in (支部建在处室上): it owns division-level work
+        # such as 为民实事, and sits in the branch secretary's scope.
+        orgs[f"division{i}"] = _org(division, OrgKind.DIVISION, branch, 0, duty_keywords=duties)
     orgs["group"] = _org(
         "驻厅纪检监察组",
         OrgKind.DISCIPLINE_GROUP,

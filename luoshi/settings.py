@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.orgs",
     "luoshi.accounts",
+    "luoshi.plans",
+    "luoshi.tasks",
 ]
 
 MIDDLEWARE = [

@@ -30,7 +30,7 @@ def test_plan_office_sees_the_whole_department_tree(login_as) -> None:
 def test_branch_secretary_sees_only_their_branch(login_as) -> None:
     response = login_as("zhibu1").get("/orgs/")
     names = [o.name for o in response.context["orgs"]]
-    assert names == ["办公室党支部"]
+    assert names == ["办公室党支部", "办公室"]  # the branch and the division it is built in
 
 
 def test_sibling_branch_secretary_gets_404_for_everything_of_the_other_branch(login_as) -> None:
