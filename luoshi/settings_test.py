@@ -15,3 +15,4 @@ from luoshi.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+LUOSHI_JOBS_INLINE = True  # background exports run in the request, inside the test transaction

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("luoshi.accounts.urls")),
     path("orgs/", include("luoshi.orgs.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("plans/", include("luoshi.plans.urls")),
+    path("tasks/", include("luoshi.tasks.urls")),
     path("api/", api.urls),
 ]
 

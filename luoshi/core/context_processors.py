@@ -14,7 +14,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": []}
     nav = [("core:home", "工作台")]
     if user.role not in Role.without_business_scope():
-        nav.append(("orgs:tree", "组织机构"))
+        nav += [
+            ("tasks:my_work", "我的待办"),
+            ("tasks:ledger", "任务台账"),
+            ("plans:list", "工作要点"),
+            ("orgs:tree", "组织机构"),
+        ]
+    if user.role in (Role.SYSADMIN, Role.PLAN_OFFICE):
+        nav.append(("tasks:calendar", "工作日历"))
     if user.role in (Role.SYSADMIN, Role.SECADMIN):
         nav.append(("accounts:user_list", "账户管理"))
     if user.role == Role.AUDITADMIN:

@@ -120,11 +120,12 @@ REPORTING_ROLES = {Role.ORG_STAFF, Role.PLAN_OFFICE}
 
 
 def can_report(user: Any, occurrence: Occurrence) -> bool:
-    return (
-        user.role in REPORTING_ROLES
-        and occurrence.status != OccurrenceStatus.DONE
-        and Occurrence.objects.visible_to(user).filter(pk=occurrence.pk).exists()
-    )
+    """Staff of the responsible organisation (or above it), and the plan office."""
+    if user.role not in REPORTING_ROLES or occurrence.status == OccurrenceStatus.DONE or user.org is None:
+        return False
+    if user.role == Role.PLAN_OFFICE:
+        return True
+    return occurrence.org.path.startswith(user.org.path)
 
 
 def can_review(user: Any, occurrence: Occurrence) -> bool:

@@ -1,0 +1,359 @@
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luoshi.accounts.choices import Role
+from luoshi.core.access import deny, get_visible_or_404
+from luoshi.core.concurrency import ConflictError
+from luoshi.core.errors import ActionRefused
+from luoshi.core.htmx import render_page_or_fragment
+from luoshi.orgs.models import Organization
+from luoshi.plans import actions
+from luoshi.plans.choices import PlanStatus
+from luoshi.plans.forms import ImportForm, ManualProposalForm, NextYearForm, ProposalForm, SectionAssignForm
+from luoshi.plans.models import Plan, PlanFinding, Proposal
+from luoshi.tasks.actions import load_calendar
+from luoshi.tasks.calendar import CalendarMissing, WorkCalendar
+from luoshi.tasks.schedules import periods
+
+
+def _office_only(request: HttpRequest) -> HttpResponse | None:
+    if request.user.role != Role.PLAN_OFFICE:
+        return deny(request, "只有机关党委管理员可以管理工作要点。")
+    return None
+
+
+def _orgs(request: HttpRequest) -> Any:
+    return Organization.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user).select_related("created_by")
+    return render(
+        request, "plans/plan_list.html", {"plans": plans, "can_import": request.user.role == Role.PLAN_OFFICE}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = actions.import_plan(
+                acting_user=request.user,
+                data=upload.read(actions.MAX_PLAN_BYTES + 1),
+                filename=upload.name,
+                year=form.cleaned_data["year"],
+            )
+        except ActionRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            messages.success(
+                request, f"已导入“{plan.title}”：{plan.proposals.count()}条建议任务，请逐条审定后发布。"
+            )
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+def highlighted_text(plan: Plan, findings: list[PlanFinding]) -> SafeString:
+    """The plan text as HTML with each measure in a <mark> that the proposals link to."""
+    text = plan.text
+    marks = sorted((m.span_start, m.span_end, m.seq) for m in plan.measures.all())
+    out, pos = [], 0
+    for start, end, seq in marks:
+        if start < pos:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f'<mark class="measure" id="m-{seq}">{escape(text[start:end])}</mark>')
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of plan text above is escaped
+
+
+def _due_preview(calendar: WorkCalendar | None, proposal: Proposal, year: int) -> str:
+    if calendar is None:
+        return ""
+    found = periods(actions.schedule_of(proposal), year, calendar)
+    if not found:
+        return "待定"
+    if len(found) == 1:
+        return f"{found[0].due:%Y-%m-%d}"
+    return f"{len(found)}期，首期 {found[0].due:%m-%d}，末期 {found[-1].due:%m-%d}"
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    proposals = list(
+        plan.proposals.select_related("lead_org", "measure").prefetch_related(
+            "responsible_orgs", "related_orgs"
+        )
+    )
+    findings = list(plan.findings.all())
+    calendar_warning = ""
+    try:
+        calendar: WorkCalendar | None = load_calendar([plan.year])
+    except CalendarMissing as missing:
+        calendar, calendar_warning = None, str(missing)
+    sections: OrderedDict[str, list[Proposal]] = OrderedDict()
+    for p in proposals:
+        p.due_preview = _due_preview(calendar, p, plan.year)
+        sections.setdefault(p.section or "其他", []).append(p)
+    editable = plan.status == PlanStatus.DRAFT and request.user.role == Role.PLAN_OFFICE
+    context = {
+        "plan": plan,
+        "sections": sections,
+        "text_html": highlighted_text(plan, findings),
+        "findings": [f for f in findings if not f.dismissed],
+        "dismissed_count": sum(1 for f in findings if f.dismissed),
+        "editable": editable,
+        "active_count": sum(1 for p in proposals if not p.dropped),
+        "decision_count": sum(1 for p in proposals if not p.dropped and p.needs_decision),
+        "calendar_warning": calendar_warning,
+        "assign_form": SectionAssignForm(orgs=_orgs(request)) if editable else None,
+        "manual_form": ManualProposalForm(orgs=_orgs(request)) if editable else None,
+        "next_form": NextYearForm(initial={"year": plan.year + 1}),
+        "can_manage": request.user.role == Role.PLAN_OFFICE,
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> tuple[Plan, Proposal]:
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    from django.shortcuts import get_object_or_404
+
+    return plan, get_object_or_404(plan.proposals.select_related("lead_org"), pk=proposal_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan, proposal = _proposal(request, pk, proposal_pk)
+    initial = {
+        "title": proposal.title,
+        "lead_org": proposal.lead_org,
+        "responsible": list(proposal.responsible_orgs.all()),
+        "schedule_kind": proposal.schedule_kind,
+        "freq": proposal.freq,
+        "when": proposal.when,
+        "day": proposal.day,
+        "target_count": proposal.target_count,
+        "target_unit": proposal.target_unit,
+        "dropped": proposal.dropped,
+        "version": proposal.version,
+    }
+    form = ProposalForm(request.POST or None, initial=initial, orgs=_orgs(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            k: (
+                data[k]
+                if data[k] is not None
+                else ("" if k in ("when", "freq", "schedule_kind", "target_unit") else None)
+            )
+            for k in actions.PROPOSAL_FIELDS
+            if data.get(k) != initial.get(k)
+        }
+        responsible = (
+            list(data["responsible"]) if set(data["responsible"]) != set(initial["responsible"]) else None
+        )
+        try:
+            actions.update_proposal(
+                acting_user=request.user,
+                proposal=proposal,
+                expected_version=data["version"],
+                responsible=responsible,
+                **changes,
+            )
+        except (ActionRefused, ConflictError) as refused:
+            form.add_error(None, str(refused))
+            status = 409 if isinstance(refused, ConflictError) else 400
+        else:
+            if request.htmx:
+                return _proposal_card(request, plan, proposal_pk)
+            messages.success(request, "已保存。")
+            return redirect(f"/plans/{plan.pk}/#p-{proposal.pk}")
+    return render_page_or_fragment(
+        request,
+        "plans/proposal_edit.html",
+        "htmx/proposal_form.html",
+        {"plan": plan, "proposal": proposal, "form": form},
+        status=status,
+    )
+
+
+def _proposal_card(request: HttpRequest, plan: Plan, proposal_pk: int) -> HttpResponse:
+    proposal = (
+        plan.proposals.select_related("lead_org")
+        .prefetch_related("responsible_orgs", "related_orgs")
+        .get(pk=proposal_pk)
+    )
+    try:
+        proposal.due_preview = _due_preview(load_calendar([plan.year]), proposal, plan.year)
+    except CalendarMissing:
+        proposal.due_preview = ""
+    return render(request, "htmx/proposal_card.html", {"plan": plan, "p": proposal, "editable": True})
+
+
+def proposal_card(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    plan, proposal = _proposal(request, pk, proposal_pk)
+    return _proposal_card(request, plan, proposal.pk)
+
+
+@require_POST
+def proposal_split(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan, proposal = _proposal(request, pk, proposal_pk)
+    try:
+        copy = actions.split_proposal(acting_user=request.user, proposal=proposal)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(request, "已拆分出一条任务，请编辑拆分后的内容。")
+    return redirect(f"/plans/{plan.pk}/proposals/{copy.pk}/edit/")
+
+
+@require_POST
+def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    chosen = sorted(plan.proposals.filter(pk__in=ids), key=lambda p: p.order)
+    try:
+        keep = actions.merge_proposals(acting_user=request.user, proposals=chosen)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(request, f"已合并{len(chosen)}条任务。")
+    return redirect(f"/plans/{plan.pk}/#p-{keep.pk}")
+
+
+@require_POST
+def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    form = ManualProposalForm(request.POST, orgs=_orgs(request))
+    if form.is_valid():
+        try:
+            p = actions.add_proposal(
+                acting_user=request.user,
+                plan=plan,
+                title=form.cleaned_data["title"],
+                section=form.cleaned_data["section"],
+                responsible=list(form.cleaned_data["responsible"]),
+            )
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "已新增任务。")
+            return redirect(f"/plans/{plan.pk}/#p-{p.pk}")
+    else:
+        messages.error(request, "请填写任务名称并选择责任单位。")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    form = SectionAssignForm(request.POST, orgs=_orgs(request))
+    if not form.is_valid():
+        messages.error(request, "请选择责任单位。")
+        return redirect("plans:detail", pk=plan.pk)
+    try:
+        n = actions.assign_section(
+            acting_user=request.user,
+            plan=plan,
+            section=form.cleaned_data["section"],
+            responsible=list(form.cleaned_data["responsible"]),
+            lead=form.cleaned_data["lead"],
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"已为该部分的{n}条任务分配责任单位。")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def finding_dismiss(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    finding = plan.findings.filter(pk=finding_pk).first()
+    if finding is None:
+        from django.http import Http404
+
+        raise Http404
+    actions.dismiss_finding(acting_user=request.user, finding=finding)
+    messages.info(request, "已忽略该问题。")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    try:
+        result = actions.publish_plan(acting_user=request.user, plan=plan)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(
+        request, f"已发布：{result['tasks']}项任务、{result['occurrences']}个任务事项已下发到各单位。"
+    )
+    return redirect(f"/tasks/ledger/?plan={plan.pk}")
+
+
+@require_POST
+def plan_next_year(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    form = NextYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的年度。")
+        return redirect("plans:detail", pk=plan.pk)
+    try:
+        new = actions.start_next_plan(acting_user=request.user, plan=plan, year=form.cleaned_data["year"])
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(request, f"已由{plan.year}年要点生成{new.year}年草稿，任务已复制，请审定。")
+    return redirect("plans:detail", pk=new.pk)
+
+
+def plan_compare(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user)
+    a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
+    rows: list[dict[str, Any]] = []
+    old = new = None
+    if a_id.isdigit() and b_id.isdigit():
+        old = get_visible_or_404(Plan.objects.all(), request.user, pk=int(a_id))
+        new = get_visible_or_404(Plan.objects.all(), request.user, pk=int(b_id))
+        rows = actions.compare_plans(old, new)
+    counts = {
+        k: sum(1 for r in rows if r["status"] == k) for k in ("unchanged", "changed", "added", "removed")
+    }
+    return render(
+        request,
+        "plans/plan_compare.html",
+        {"plans": plans, "rows": rows, "old": old, "new": new, "counts": counts, "a": a_id, "b": b_id},
+    )

@@ -1,0 +1,136 @@
+"""The task ledger as .xlsx, in the layout offices hand upward: 序号, 工作任务, 具体措施,
+牵头单位, 责任单位, 完成时限, 进展情况, 完成状态; section rows merged across; header
+frozen and repeated on every printed page; A4 landscape, fitted to the page width;
+Chinese fonts named for WPS and Excel. Text is never turned into formulas.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import xlsxwriter
+
+FONT = "宋体"
+TITLE_FONT = "黑体"
+HEADERS = ["序号", "工作任务", "具体措施", "牵头单位", "责任单位", "完成时限", "进展情况", "完成状态"]
+WIDTHS = [6, 36, 48, 14, 26, 14, 36, 12]
+DETAIL_HEADERS = ["序号", "工作任务", "责任单位", "期间", "完成时限", "完成状态", "目标/完成", "最新进展"]
+DETAIL_WIDTHS = [7, 48, 20, 16, 12, 10, 10, 48]
+
+
+def safe_text(value: Any) -> str:
+    """Text that no spreadsheet will read as a formula (=, +, -, @ and tab-led cells)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _workbook(stream: io.BytesIO, constant_memory: bool) -> Any:
+    return xlsxwriter.Workbook(
+        stream,
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": 10},
+        },
+    )
+
+
+def _page_setup(sheet: Any, columns: int, header_row: int) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.repeat_rows(header_row)
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
+    """rows: dicts with section, title, measure, lead, responsible, due, progress, status."""
+    stream = io.BytesIO()
+    book = _workbook(stream, constant_memory=True)
+    sheet = book.add_worksheet("任务台账")
+    title_fmt = book.add_format(
+        {"font_name": TITLE_FONT, "font_size": 16, "align": "center", "valign": "vcenter"}
+    )
+    head_fmt = book.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": "#D9D9D9",
+            "text_wrap": True,
+        }
+    )
+    section_fmt = book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "valign": "vcenter"})
+    cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    center_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "align": "center"})
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.set_row(0, 30)
+    sheet.merge_range(0, 0, 0, len(HEADERS) - 1, title, title_fmt)
+    for col, header in enumerate(HEADERS):
+        sheet.write_string(1, col, header, head_fmt)
+    _page_setup(sheet, len(HEADERS), 1)
+    row, number, section = 2, 0, None
+    for item in rows:
+        if item["section"] != section:
+            section = item["section"]
+            sheet.merge_range(row, 0, row, len(HEADERS) - 1, safe_text(section or "其他"), section_fmt)
+            row += 1
+        number += 1
+        values = [
+            str(number),
+            item["title"],
+            item["measure"],
+            item["lead"],
+            item["responsible"],
+            item["due"],
+            item["progress"],
+            item["status"],
+        ]
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, safe_text(value), center_fmt if col in (0, 5, 7) else cell_fmt)
+        row += 1
+    book.close()
+    return stream.getvalue()
+
+
+def occurrences_xlsx(
+    title: str, rows: Iterable[dict[str, Any]], progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One row per occurrence; streams in constant memory, reporting progress every 1,000 rows."""
+    stream = io.BytesIO()
+    book = _workbook(stream, constant_memory=True)
+    sheet = book.add_worksheet("任务事项")
+    title_fmt = book.add_format({"font_name": TITLE_FONT, "font_size": 16, "align": "center"})
+    head_fmt = book.add_format({"bold": True, "align": "center", "border": 1, "bg_color": "#D9D9D9"})
+    cell_fmt = book.add_format({"border": 1, "valign": "top"})
+    for col, width in enumerate(DETAIL_WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.merge_range(0, 0, 0, len(DETAIL_HEADERS) - 1, title, title_fmt)
+    for col, header in enumerate(DETAIL_HEADERS):
+        sheet.write_string(1, col, header, head_fmt)
+    _page_setup(sheet, len(DETAIL_HEADERS), 1)
+    for n, item in enumerate(rows, 1):
+        values = [
+            str(n),
+            item["title"],
+            item["org"],
+            item["period"],
+            item["due"],
+            item["status"],
+            item["target"],
+            item["progress"],
+        ]
+        for col, value in enumerate(values):
+            sheet.write_string(n + 1, col, safe_text(value), cell_fmt)
+        if progress and n % 1000 == 0:
+            progress(n)
+    book.close()
+    return stream.getvalue()
