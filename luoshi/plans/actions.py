@@ -385,7 +385,7 @@ def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
     require_plan_office(acting_user)
     proposals = list(
         plan.proposals.filter(dropped=False)
-        .select_related("measure")
+        .select_related("measure", "lead_org")
         .prefetch_related("responsible_orgs", "related_orgs")
     )
     if not proposals:
@@ -405,6 +405,7 @@ def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
         if claimed != 1:
             raise ActionRefused("该工作要点已经发布。")
         responsible_rows, related_rows, occurrences = [], [], []
+        office = plan.office
         for p in proposals:
             m = p.measure
             task = Task.objects.create(
@@ -416,7 +417,7 @@ def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
                 measure_text=m.text if m else "",
                 span_start=p.clause_start if m else None,
                 span_end=p.clause_end if m else None,
-                lead_org=p.lead_org or plan.office,
+                lead_org=p.lead_org or office,
                 schedule_kind=p.schedule_kind,
                 freq=p.freq,
                 when=p.when,

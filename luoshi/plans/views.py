@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import Any
 
 from django.contrib import messages
@@ -115,6 +115,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections,
         "text_html": highlighted_text(plan, findings),
         "findings": [f for f in findings if not f.dismissed],
+        "finding_counts": Counter(f.get_kind_display() for f in findings if not f.dismissed).most_common(),
         "dismissed_count": sum(1 for f in findings if f.dismissed),
         "editable": editable,
         "active_count": sum(1 for p in proposals if not p.dropped),
