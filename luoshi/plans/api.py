@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from luoshi.core.api import page_of
@@ -61,9 +61,7 @@ def proposal_json(p: Any) -> dict[str, Any]:
 
 
 @router.post("", response={201: ImportOut})
-def import_plan(
-    request: HttpRequest, file: File[UploadedFile], year: Form[int | None] = None
-) -> tuple[int, dict[str, Any]]:
+def import_plan(request: HttpRequest, file: File[UploadedFile], year: Form[int | None] = None) -> Status:
     """Imports and parses a plan document (.txt .docx .pdf) as a draft with proposed tasks."""
     plan = actions.import_plan(
         acting_user=request.user,
@@ -71,13 +69,16 @@ def import_plan(
         filename=file.name or "plan.txt",
         year=year,
     )
-    return 201, {
-        "id": plan.pk,
-        "status": plan.status,
-        "measures": plan.measures.count(),
-        "proposals": plan.proposals.count(),
-        "findings": plan.findings.count(),
-    }
+    return Status(
+        201,
+        {
+            "id": plan.pk,
+            "status": plan.status,
+            "measures": plan.measures.count(),
+            "proposals": plan.proposals.count(),
+            "findings": plan.findings.count(),
+        },
+    )
 
 
 @router.get("", response=PlanList)

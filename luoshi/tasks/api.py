@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from luoshi.core.api import page_of
@@ -142,13 +142,13 @@ def create_report(
     text: Form[str],
     count: Form[int | None] = None,
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     """A progress report with evidence files (PDF, Word, Excel, JPG, PNG)."""
     occ = get_object_or_404(Occurrence.objects.visible_to(request.user), pk=occurrence_id)
     report = actions.submit_report(
         acting_user=request.user, occurrence=occ, text=text, count=count, files=files or []
     )
-    return 201, report_json(report)
+    return Status(201, report_json(report))
 
 
 class ReviewIn(Schema):
