@@ -27,8 +27,9 @@ def export_dir() -> Path:
 def start(
     job: ExportJob, body: Callable[[ExportJob, Callable[[int], None]], bytes], run_inline: bool = False
 ) -> None:
+    inline = run_inline or getattr(settings, "LUOSHI_JOBS_INLINE", False)
+
     def run() -> None:
-        close_old_connections()
         try:
             ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
 
@@ -51,9 +52,10 @@ def start(
                 status=ExportJob.Status.FAILED, error="导出失败，请稍后重试。"
             )
         finally:
-            close_old_connections()
+            if not inline:
+                close_old_connections()  # the thread's own connection
 
-    if run_inline or getattr(settings, "LUOSHI_JOBS_INLINE", False):
+    if inline:
         run()
     else:
         threading.Thread(target=run, name=f"export-{job.pk}", daemon=True).start()

@@ -1,0 +1,146 @@
+"""The task ledger: filters, traffic lights, scope, query counts and the Excel export."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from luoshi.audit.models import AuditEvent
+from luoshi.plans.models import Plan
+from luoshi.tasks.models import Occurrence, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_plan() -> Plan:
+    return Plan.objects.filter(status="published").order_by("id").first()
+
+
+def test_the_office_sees_every_task_of_the_plan(login_as) -> None:
+    plan = demo_plan()
+    page = login_as("jgdw").get(f"/tasks/ledger/?plan={plan.pk}")
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == Task.objects.filter(plan=plan).count()
+
+
+def test_a_secretary_sees_only_tasks_with_their_occurrences(login_as) -> None:
+    plan = demo_plan()
+    page = login_as("zhibu1").get(f"/tasks/ledger/?plan={plan.pk}")
+    tasks = [r["task"] for r in page.context["rows"]]
+    assert 0 < len(tasks) == page.context["page"].paginator.count  # one page of them
+    mine = Occurrence.objects.filter(org__name__in=["办公室党支部", "办公室"], task__plan=plan)
+    assert sum(t.total for t in tasks) == mine.count()
+
+
+def test_filters_by_org_status_and_due_range(login_as) -> None:
+    plan = demo_plan()
+    client = login_as("jgdw")
+    office = Occurrence.objects.filter(org__name="办公室党支部", task__plan=plan)
+    page = client.get(f"/tasks/ledger/?plan={plan.pk}&org={office.first().org_id}")
+    assert sum(t.total for t in page.context["page"].object_list) == office.count()
+    page = client.get(f"/tasks/ledger/?plan={plan.pk}&status=overdue")
+    assert (
+        sum(t.total for t in page.context["page"].object_list)
+        == Occurrence.objects.filter(task__plan=plan, status="overdue").count()
+    )
+    page = client.get(f"/tasks/ledger/?plan={plan.pk}&due_from=2022-03-01&due_to=2022-03-31")
+    expected = Occurrence.objects.filter(
+        task__plan=plan, due_date__range=("2022-03-01", "2022-03-31")
+    ).count()
+    assert sum(t.total for t in page.context["page"].object_list) == expected
+
+
+def test_ledger_query_count_does_not_grow_with_occurrences(login_as, persona) -> None:
+    plan = demo_plan()
+    client = login_as("jgdw")
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/tasks/ledger/?plan={plan.pk}")
+    task = Task.objects.filter(plan=plan).first()
+    orgs = list(task.responsible_orgs.all())
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                task=task,
+                org=orgs[i % len(orgs)],
+                period=f"附加{i}",
+                period_start="2022-01-01",
+                due_date="2022-12-30",
+            )
+            for i in range(300)
+        ]
+    )
+    with CaptureQueriesContext(connection) as after:
+        client.get(f"/tasks/ledger/?plan={plan.pk}")
+    assert len(after) == len(before)
+
+
+def test_excel_export_has_the_official_layout_and_never_more_than_the_screen(login_as) -> None:
+    plan = demo_plan()
+    client = login_as("zhibu1")
+    screen = client.get(f"/tasks/ledger/?plan={plan.pk}").context["page"].paginator.count
+    response = client.get(f"/tasks/ledger/?plan={plan.pk}&export=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    assert [c.value for c in sheet[2]] == [
+        "序号",
+        "工作任务",
+        "具体措施",
+        "牵头单位",
+        "责任单位",
+        "完成时限",
+        "进展情况",
+        "完成状态",
+    ]
+    numbered = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and str(r[0]).isdigit()]
+    assert len(numbered) == screen
+    assert sheet.freeze_panes == "A3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.print_title_rows == "$2:$2"
+    assert any(str(rng).startswith("A3:H3") for rng in sheet.merged_cells.ranges)  # the first section row
+    assert sheet["B3"].font.name == "宋体"
+    assert AuditEvent.objects.filter(action="export", actor_name="zhibu1").exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text(login_as) -> None:
+    plan = demo_plan()
+    Task.objects.filter(
+        plan=plan, order=Task.objects.filter(plan=plan).order_by("order").first().order
+    ).update(title='=HYPERLINK("http://evil","点我")')
+    response = login_as("jgdw").get(f"/tasks/ledger/?plan={plan.pk}&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    assert '\'=HYPERLINK("http://evil","点我")' in values
+
+
+def test_occurrence_export_runs_as_a_job_when_large(login_as, monkeypatch) -> None:
+    from luoshi.tasks import views
+
+    monkeypatch.setattr(views, "INLINE_EXPORT_LIMIT", 10)
+    plan = demo_plan()
+    client = login_as("jgdw")
+    response = client.get(f"/tasks/ledger/?plan={plan.pk}&export=occurrences")
+    assert response.status_code == 302 and "/tasks/exports/" in response.url
+    status = client.get(response.url)
+    assert status.context["job"].status == "done"
+    download = client.get(response.url + "?download=1")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row - 2 == Occurrence.objects.filter(task__plan=plan).count()
+    assert login_as("zhibu1").get(response.url).status_code == 404  # another user's job
+
+
+def test_drill_down_from_task_to_occurrence_and_reports(login_as) -> None:
+    plan = demo_plan()
+    client = login_as("jgdw")
+    task = Task.objects.filter(plan=plan, occurrences__reports__isnull=False).first()
+    page = client.get(f"/tasks/{task.pk}/")
+    assert page.status_code == 200
+    occ = task.occurrences.filter(reports__isnull=False).first()
+    detail = client.get(f"/tasks/occurrences/{occ.pk}/")
+    assert detail.status_code == 200 and occ.reports.first().text in detail.content.decode()
