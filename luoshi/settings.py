@@ -182,8 +182,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django logs the request (and its traceback) for every 5xx; the error id is logged
-        # by luoshi.core.views.server_error instead, without request bodies.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Django logs every 5xx with its traceback, which may carry personal data from
+        # local variables; luoshi.core.views.server_error logs an error id, the exception's
+        # type and where it happened instead.
+        "django.request": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }

@@ -36,7 +36,7 @@ def _orgs(request: HttpRequest) -> Any:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).select_related("created_by")
+    plans = Plan.objects.visible_to(request.user).select_related("created_by").defer("text", "parsed")
     return render(
         request, "plans/plan_list.html", {"plans": plans, "can_import": request.user.role == Role.PLAN_OFFICE}
     )
@@ -342,7 +342,7 @@ def plan_next_year(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_compare(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user)
+    plans = Plan.objects.visible_to(request.user).only("id", "title", "year")
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     rows: list[dict[str, Any]] = []
     old = new = None

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -78,9 +78,9 @@ def occurrence_filter(user: Any, f: LedgerFilters, prefix: str = "occurrences__"
 
 
 def ledger_tasks(user: Any, f: LedgerFilters) -> QuerySet[Task]:
-    today = timezone.localdate()
-    occ = occurrence_filter(user, f)
-    tasks = Task.objects.visible_to(user).select_related("lead_org", "plan")
+    """The tasks of the ledger; with occurrence filters (or a scope narrower than the
+    department) only tasks that have a matching occurrence."""
+    tasks = Task.objects.visible_to(user).select_related("lead_org")
     if f.plan:
         tasks = tasks.filter(plan_id=f.plan)
     if f.section:
@@ -89,36 +89,50 @@ def ledger_tasks(user: Any, f: LedgerFilters) -> QuerySet[Task]:
         tasks = tasks.filter(lead_org_id=f.lead)
     if f.q:
         tasks = tasks.filter(title__icontains=f.q)
-    open_states = OccurrenceStatus.open_states()
-    tasks = tasks.annotate(
-        total=Count("occurrences", filter=occ, distinct=True),
-        done=Count("occurrences", filter=occ & Q(occurrences__status=OccurrenceStatus.DONE), distinct=True),
-        waiting=Count(
-            "occurrences", filter=occ & Q(occurrences__status=OccurrenceStatus.SUBMITTED), distinct=True
-        ),
-        returned=Count(
-            "occurrences", filter=occ & Q(occurrences__status=OccurrenceStatus.RETURNED), distinct=True
-        ),
-        late=Count(
-            "occurrences",
-            filter=occ & Q(occurrences__status__in=open_states, occurrences__due_date__lt=today),
-            distinct=True,
-        ),
-        soon=Count(
-            "occurrences",
-            filter=occ
-            & Q(
-                occurrences__status__in=open_states,
-                occurrences__due_date__gte=today,
-                occurrences__due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-            ),
-            distinct=True,
-        ),
-        next_due=Min("occurrences__due_date", filter=occ & Q(occurrences__status__in=open_states)),
-        last_due=Min("occurrences__due_date", filter=occ),
-    ).order_by("plan", "order", "id")
     if f.org or f.status or f.due_from or f.due_to or user.role not in Role.department_wide():
-        tasks = tasks.filter(total__gt=0)
+        matching = Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task=OuterRef("pk"))
+        tasks = tasks.filter(Exists(matching))
+    return tasks.order_by("plan", "order", "id")
+
+
+def attach_counts(user: Any, f: LedgerFilters, tasks: list[Task]) -> list[Task]:
+    """Sets total, done, waiting, returned, late, soon, next_due and last_due on each task
+    from one aggregate query over the occurrences of these tasks in scope and filters.
+
+    Grouping occurrences by task id keeps the GROUP BY narrow, whatever the tasks carry.
+    """
+    today = timezone.localdate()
+    open_states = OccurrenceStatus.open_states()
+    soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
+    rows = (
+        Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task_id__in=[t.pk for t in tasks])
+        .values("task_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=OccurrenceStatus.DONE)),
+            waiting=Count("id", filter=Q(status=OccurrenceStatus.SUBMITTED)),
+            returned=Count("id", filter=Q(status=OccurrenceStatus.RETURNED)),
+            late=Count("id", filter=Q(status__in=open_states, due_date__lt=today)),
+            soon=Count("id", filter=Q(status__in=open_states, due_date__gte=today, due_date__lte=soon_end)),
+            next_due=Min("due_date", filter=Q(status__in=open_states)),
+            last_due=Max("due_date"),
+        )
+    )
+    by_task = {r["task_id"]: r for r in rows}
+    empty = {
+        "total": 0,
+        "done": 0,
+        "waiting": 0,
+        "returned": 0,
+        "late": 0,
+        "soon": 0,
+        "next_due": None,
+        "last_due": None,
+    }
+    for task in tasks:
+        for key, value in by_task.get(task.pk, empty).items():
+            if key != "task_id":
+                setattr(task, key, value)
     return tasks
 
 

@@ -27,6 +27,7 @@ from luoshi.tasks.exports import ledger_xlsx, occurrences_xlsx
 from luoshi.tasks.forms import CalendarDayForm, ReportEditForm, ReportForm, ReviewForm
 from luoshi.tasks.ledger import (
     LedgerFilters,
+    attach_counts,
     ledger_tasks,
     occurrence_filter,
     occurrence_light,
@@ -104,9 +105,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
 # --- ledger ------------------------------------------------------------------------------
 
 
-def _ledger_rows(request: HttpRequest, tasks: Any) -> list[dict[str, Any]]:
+def _ledger_rows(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> list[dict[str, Any]]:
     rows = []
-    for t in tasks:
+    for t in attach_counts(request.user, filters, list(tasks)):
         colour, label = traffic_light(t.total, t.done, t.late, t.soon, t.waiting, t.returned)
         orgs = list(t.responsible_orgs.all())
         names = "、".join(o.display_name for o in orgs[:6]) + (
@@ -137,7 +138,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if export == "occurrences":
         return _export_occurrences(request, filters)
     page = paginate(request, tasks)
-    plans = Plan.objects.visible_to(request.user).filter(status="published")
+    plans = Plan.objects.visible_to(request.user).filter(status="published").only("id", "title", "year")
     sections = (
         list(
             Task.objects.visible_to(request.user)
@@ -151,7 +152,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
-        "rows": _ledger_rows(request, page.object_list),
+        "rows": _ledger_rows(request, filters, page.object_list),
         "filters": filters,
         "plans": plans,
         "sections": list(dict.fromkeys(sections)),
@@ -164,7 +165,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 def _export_ledger(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> HttpResponse:
     rows = []
-    for r in _ledger_rows(request, tasks):
+    for r in _ledger_rows(request, filters, tasks):
         t = r["task"]
         rows.append(
             {

@@ -1,0 +1,121 @@
+"""One run of the plan-to-work benchmarks against the database in LUOSHI_DATABASE_URL (or
+a fresh SQLite file): publishing the reference plan for the demo department, the ledger
+page with 20,000 occurrences in scope, and the .xlsx export of 20,000 occurrence rows.
+Run by bench_work.py in a fresh process per database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.common import report
+    from luoshi.accounts.models import User
+    from luoshi.demo import build_demo
+    from luoshi.demo_year import REFERENCE_PLAN
+    from luoshi.plans import actions
+    from luoshi.tasks.exports import occurrences_xlsx
+    from luoshi.tasks.ledger import LedgerFilters
+    from luoshi.tasks.models import Occurrence, Task
+    from luoshi.tasks.views import _occurrence_rows
+
+    call_command("migrate", verbosity=0)
+    build_demo(password="Bench-pass-2022")
+    office = User.objects.get(username="jgdw")
+
+    times = []
+    for _ in range(3):
+        plan = actions.import_plan(acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename="ref.txt")
+        start = time.perf_counter()
+        result = actions.publish_plan(acting_user=office, plan=plan)
+        times.append(time.perf_counter() - start)
+    report(
+        f"发布参考要点（{result['tasks']}项任务、{result['occurrences']}个事项，中位数）",
+        statistics.median(times),
+        "s",
+        2,
+    )
+
+    # Bring the last plan to 20,000 occurrences: extra monthly periods for its tasks' organisations.
+    tasks = list(Task.objects.filter(plan=plan).prefetch_related("responsible_orgs"))
+    have = Occurrence.objects.filter(task__plan=plan).count()
+    extra, i = [], 0
+    while have + len(extra) < 20_000:
+        task = tasks[i % len(tasks)]
+        orgs = list(task.responsible_orgs.all())
+        org = orgs[(i // len(tasks)) % len(orgs)]
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=i % 365)
+        extra.append(
+            Occurrence(
+                task=task,
+                org=org,
+                period=f"附加{i}",
+                period_start=day,
+                due_date=day,
+                status=("done", "not_started", "submitted", "overdue")[i % 4],
+            )
+        )
+        i += 1
+    Occurrence.objects.bulk_create(extra, batch_size=2000)
+    total = Occurrence.objects.filter(task__plan=plan).count()
+
+    client = Client()
+    client.post("/accounts/login/", {"username": "jgdw", "password": "Bench-pass-2022"})
+    url = f"/tasks/ledger/?plan={plan.pk}"
+    client.get(url)
+    samples = []
+    for _ in range(10):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    report(
+        f"任务台账页面（范围内{total}个事项，中位数，{len(queries)}次查询）",
+        statistics.median(samples) * 1000,
+        "ms",
+        300,
+    )
+
+    filters = LedgerFilters(plan=plan.pk)
+    start = time.perf_counter()
+
+    def rows():  # noqa: ANN202
+        for o in _occurrence_rows(office, filters).iterator(chunk_size=2000):
+            yield {
+                "title": o.task.title,
+                "org": o.org.name,
+                "period": o.period,
+                "due": f"{o.due_date}",
+                "status": o.get_status_display(),
+                "target": "",
+                "progress": "",
+            }
+
+    data = occurrences_xlsx("任务事项明细", rows())
+    seconds = time.perf_counter() - start
+    report(f"导出 {total} 行事项 .xlsx（{len(data) // 1024} KB）", seconds, "s", 10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
