@@ -63,3 +63,15 @@ class CalendarDayForm(StyledForm):
         choices=[("rest", "休息（法定节假日）"), ("work", "上班（调休）"), ("default", "恢复默认")],
     )
     note = forms.CharField(label="说明", max_length=50, required=False)
+
+
+class FireEventForm(StyledForm):
+    due_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    orgs = forms.ModelMultipleChoiceField(
+        label="责任单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    label = forms.CharField(label="事由", max_length=40, required=False, help_text="如：2022年6月人事调整")
+
+    def __init__(self, *args, orgs, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003 - Django's signature
+        super().__init__(*args, **kwargs)
+        self.fields["orgs"].queryset = orgs

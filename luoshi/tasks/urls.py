@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/", views.calendar_admin, name="calendar"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("<int:pk>/", views.task_detail, name="task"),
+    path("<int:pk>/fire/", views.task_fire, name="task_fire"),
     path("occurrences/<int:pk>/", views.occurrence_detail, name="occurrence"),
     path("occurrences/<int:pk>/report/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),

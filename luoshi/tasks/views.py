@@ -24,7 +24,7 @@ from luoshi.tasks import actions, jobs
 from luoshi.tasks.calendar import CalendarMissing
 from luoshi.tasks.choices import OccurrenceStatus, ReportStatus
 from luoshi.tasks.exports import ledger_xlsx, occurrences_xlsx
-from luoshi.tasks.forms import CalendarDayForm, ReportEditForm, ReportForm, ReviewForm
+from luoshi.tasks.forms import CalendarDayForm, FireEventForm, ReportEditForm, ReportForm, ReviewForm
 from luoshi.tasks.ledger import (
     LedgerFilters,
     attach_counts,
@@ -264,16 +264,45 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     for o in page.object_list:
         o.light = occurrence_light(o, today)
-    return render(
-        request,
-        "tasks/task_detail.html",
-        {
-            "task": task,
-            "page": page,
-            "responsible": task.responsible_orgs.all(),
-            "related": task.related_orgs.all(),
-        },
+    fire_form = None
+    if task.needs_decision and request.user.role == Role.PLAN_OFFICE:
+        fire_form = FireEventForm(
+            orgs=Organization.objects.visible_to(request.user).filter(is_active=True),
+            initial={"orgs": task.responsible_orgs.all()},
+        )
+    context = {
+        "task": task,
+        "page": page,
+        "responsible": task.responsible_orgs.all(),
+        "related": task.related_orgs.all(),
+        "fire_form": fire_form,
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+@require_POST
+def task_fire(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event of an event-triggered task happened: its occurrences are created now."""
+    task = get_visible_or_404(Task.objects.all(), request.user, pk=pk)
+    form = FireEventForm(
+        request.POST, orgs=Organization.objects.visible_to(request.user).filter(is_active=True)
     )
+    if not form.is_valid():
+        messages.error(request, "请填写完成时限并选择责任单位。")
+        return redirect("tasks:task", pk=task.pk)
+    try:
+        n = actions.fire_event_task(
+            acting_user=request.user,
+            task=task,
+            due_date=form.cleaned_data["due_date"],
+            orgs=list(form.cleaned_data["orgs"]),
+            label=form.cleaned_data["label"],
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"已向{n}个单位下发。")
+    return redirect("tasks:task", pk=task.pk)
 
 
 def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:

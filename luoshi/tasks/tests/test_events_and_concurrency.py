@@ -1,0 +1,68 @@
+"""Event-triggered tasks fired by the office, and exactly-once review under concurrency."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from luoshi.core.errors import ActionRefused
+from luoshi.tasks.models import Occurrence, Report, Task
+
+
+@pytest.mark.django_db
+def test_the_office_fires_an_event_task_for_chosen_organisations(login_as) -> None:
+    task = Task.objects.filter(schedule_kind="event").first()
+    client = login_as("jgdw")
+    page = client.get(f"/tasks/{task.pk}/")
+    assert "事件已发生" in page.content.decode()
+    orgs = list(task.responsible_orgs.all()[:2]) or []
+    response = client.post(
+        f"/tasks/{task.pk}/fire/",
+        {"due_date": "2022-07-15", "orgs": [o.pk for o in orgs], "label": "6月人事调整"},
+    )
+    assert response.status_code == 302
+    assert task.occurrences.filter(due_date="2022-07-15").count() == len(orgs)
+    assert login_as("zhibu1").post(f"/tasks/{task.pk}/fire/", {"due_date": "2022-07-15"}).status_code in (
+        302,
+        404,
+    )
+    assert task.occurrences.filter(due_date="2022-07-15").count() == len(orgs)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers are tested on PostgreSQL (make test runs it)",
+)
+def test_twenty_reviewers_at_once_accept_a_report_exactly_once(demo, persona) -> None:
+    from luoshi.tasks.actions import review_report, submit_report
+
+    occ = Occurrence.objects.filter(org__name="办公室党支部").exclude(status="submitted").first()
+    Occurrence.objects.filter(pk=occ.pk).update(status="not_started")
+    occ.refresh_from_db()
+    report = submit_report(acting_user=persona("zhibu1"), occurrence=occ, text="完成。")
+    last_change = occ.changes.order_by("-id").values_list("id", flat=True).first()
+    office = persona("jgdw")
+    results: list[str] = []
+    barrier = threading.Barrier(20)
+
+    def review() -> None:
+        barrier.wait()
+        try:
+            review_report(acting_user=office, report=Report.objects.get(pk=report.pk), decision="accept")
+            results.append("ok")
+        except ActionRefused:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=review) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok"] + ["refused"] * 19
+    occ.refresh_from_db()
+    assert occ.status == "done" and occ.changes.filter(new="done", id__gt=last_change).count() == 1
