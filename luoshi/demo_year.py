@@ -89,6 +89,11 @@ def build_year(seed: int = 2022) -> dict[str, int]:
     rng = random.Random(seed)
     staff: dict[int, User] = {}
     today = timezone.localdate()
+    # The first branch secretary (zhibu1) lands on something to do: the latest two
+    # occurrences of the branch are one returned for correction and one overdue.
+    first_branch = User.objects.get(username="zhibu1").org
+    latest = Occurrence.objects.filter(task__plan=plan, org=first_branch).order_by("-due_date", "-id")[:2]
+    forced = {o.pk: roll for o, roll in zip(latest, (0.87, 0.99), strict=False)}
     with transaction.atomic():
         for occ in (
             Occurrence.objects.filter(task__plan=plan)
@@ -98,7 +103,7 @@ def build_year(seed: int = 2022) -> dict[str, int]:
             if occ.due_date >= today:
                 continue
             author = _staff_for(occ.org, staff)
-            roll = rng.random()
+            roll = forced.get(occ.pk, rng.random())
             late = rng.random() < 0.2
             sent = (
                 occ.due_date + dt.timedelta(days=rng.randint(1, 10))
@@ -142,6 +147,10 @@ def build_year(seed: int = 2022) -> dict[str, int]:
                     reviewed,
                     f"退回：{comment}",
                 )
+                if occ.pk in forced:
+                    occ.status = OccurrenceStatus.RETURNED
+                    occ.save(update_fields=["status"])
+                    continue
                 sent = reviewed + dt.timedelta(days=rng.randint(1, 5))
                 first = _report(occ, author, sent, rng)
                 _evidence(first, rng)

@@ -66,9 +66,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
     if request.user.role in Role.without_business_scope():
         mine = mine.none()
-    open_states = OccurrenceStatus.open_states()
-    overdue = list(mine.filter(status__in=open_states, due_date__lt=today)[:100])
-    returned = list(mine.filter(status=OccurrenceStatus.RETURNED, due_date__gte=today)[:100])
+    late_states = [OccurrenceStatus.NOT_STARTED, OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.OVERDUE]
+    overdue = list(mine.filter(status__in=late_states, due_date__lt=today)[:100])
+    returned = list(mine.filter(status=OccurrenceStatus.RETURNED)[:100])
     soon = list(
         mine.filter(
             status__in=[OccurrenceStatus.NOT_STARTED, OccurrenceStatus.IN_PROGRESS],
