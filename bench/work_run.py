@@ -34,9 +34,8 @@ def main() -> None:
     from luoshi.demo_year import REFERENCE_PLAN
     from luoshi.plans import actions
     from luoshi.tasks.exports import occurrences_xlsx
-    from luoshi.tasks.ledger import LedgerFilters
+    from luoshi.tasks.ledger import LedgerFilters, occurrence_export_rows
     from luoshi.tasks.models import Occurrence, Task
-    from luoshi.tasks.views import _occurrence_rows
 
     call_command("migrate", verbosity=0)
     build_demo(password="Bench-pass-2022")
@@ -100,19 +99,7 @@ def main() -> None:
     filters = LedgerFilters(plan=plan.pk)
     start = time.perf_counter()
 
-    def rows():  # noqa: ANN202
-        for o in _occurrence_rows(office, filters).iterator(chunk_size=2000):
-            yield {
-                "title": o.task.title,
-                "org": o.org.name,
-                "period": o.period,
-                "due": f"{o.due_date}",
-                "status": o.get_status_display(),
-                "target": "",
-                "progress": "",
-            }
-
-    data = occurrences_xlsx("任务事项明细", rows())
+    data = occurrences_xlsx("任务事项明细", occurrence_export_rows(office, filters))
     seconds = time.perf_counter() - start
     report(f"导出 {total} 行事项 .xlsx（{len(data) // 1024} KB）", seconds, "s", 10)
 

@@ -104,50 +104,46 @@ def import_plan(*, acting_user: Any, data: bytes, filename: str, year: int | Non
     return plan
 
 
-def _save_measures_and_proposals(plan: Plan, parsed: dict[str, Any], directory: Directory) -> None:
-    measures: list[Measure] = []
-    drafts: list[Draft] = []
-    seq = 0
+FACT_KEYS = ("actors", "schedules", "targets", "documents")
+
+
+def _work_items(parsed: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]], bool]]:
+    """(section, heading, measure, inherited actors, from heading) for every unit of work:
+    each measure, and each heading that has neither measures nor children (an item such as
+    "1.努力实现地区生产总值增长6.2%左右" with its 牵头单位 lines)."""
+    items = []
     for section, node in _walk(parsed["outline"]):
         heading = f"{node['marker']}{node['title']}"
         if node["measures"]:
-            for m in node["measures"]:
-                seq += 1
-                facts = {k: m.get(k, []) for k in ("actors", "schedules", "targets", "documents")}
-                measures.append(
-                    Measure(
-                        plan=plan,
-                        seq=seq,
-                        section=section[:200],
-                        heading=heading[:200],
-                        text=m["text"],
-                        span_start=m["span"][0],
-                        span_end=m["span"][1],
-                        facts=facts,
-                    )
-                )
-                drafts += drafts_for_measure(directory, section, seq, m, node.get("actors", []))
+            items += [(section, heading, m, node.get("actors", []), False) for m in node["measures"]]
         elif not node["children"]:
-            seq += 1
             as_measure = {
                 "text": node["title"],
                 "span": node["title_span"],
-                **{k: node.get(k, []) for k in ("actors", "schedules", "targets", "documents")},
+                **{k: node.get(k, []) for k in FACT_KEYS},
             }
-            measures.append(
-                Measure(
-                    plan=plan,
-                    seq=seq,
-                    section=section[:200],
-                    heading=heading[:200],
-                    text=node["title"],
-                    span_start=node["title_span"][0],
-                    span_end=node["title_span"][1],
-                    facts=as_measure,
-                    from_heading=True,
-                )
+            items.append((section, heading, as_measure, [], True))
+    return items
+
+
+def _save_measures_and_proposals(plan: Plan, parsed: dict[str, Any], directory: Directory) -> None:
+    measures: list[Measure] = []
+    drafts: list[Draft] = []
+    for seq, (section, heading, m, inherited, from_heading) in enumerate(_work_items(parsed), 1):
+        measures.append(
+            Measure(
+                plan=plan,
+                seq=seq,
+                section=section[:200],
+                heading=heading[:200],
+                text=m["text"],
+                span_start=m["span"][0],
+                span_end=m["span"][1],
+                facts={k: m.get(k, []) for k in FACT_KEYS},
+                from_heading=from_heading,
             )
-            drafts += drafts_for_measure(directory, section, seq, as_measure, [])
+        )
+        drafts += drafts_for_measure(directory, section, seq, m, inherited)
     Measure.objects.bulk_create(measures)
     by_seq = {m.seq: m for m in Measure.objects.filter(plan=plan)}
     _save_drafts(plan, drafts, by_seq)

@@ -164,3 +164,28 @@ def occurrence_light(o: Occurrence, today: dt.date | None = None) -> tuple[str, 
     ):
         return "yellow", o.get_status_display() if o.status != OccurrenceStatus.NOT_STARTED else "临近"
     return "grey", o.get_status_display()
+
+
+def occurrence_export_rows(user: Any, f: LedgerFilters) -> Any:
+    """The occurrences of the ledger's tasks as export rows, streamed in chunks."""
+    tasks = ledger_tasks(user, f).values("pk")
+    occurrences = (
+        Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks)
+        .select_related("task", "org")
+        .order_by("task__plan", "task__order", "due_date", "org__path")
+    )
+    for o in occurrences.iterator(chunk_size=2000):
+        yield {
+            "title": o.task.title,
+            "org": o.org.name,
+            "period": o.period,
+            "due": f"{o.due_date}",
+            "status": o.get_status_display(),
+            "target": f"{o.achieved_count}/{o.target_count}" if o.target_count else "",
+            "progress": "",
+        }
+
+
+def occurrence_export_count(user: Any, f: LedgerFilters) -> int:
+    tasks = ledger_tasks(user, f).values("pk")
+    return Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks).count()

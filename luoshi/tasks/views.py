@@ -29,7 +29,8 @@ from luoshi.tasks.ledger import (
     LedgerFilters,
     attach_counts,
     ledger_tasks,
-    occurrence_filter,
+    occurrence_export_count,
+    occurrence_export_rows,
     occurrence_light,
     traffic_light,
 )
@@ -190,33 +191,8 @@ def _export_ledger(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> 
     return attachment(response, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _occurrence_rows(user: Any, filters: LedgerFilters) -> Any:
-    tasks = ledger_tasks(user, filters).values("pk")
-    occ = Occurrence.objects.filter(occurrence_filter(user, filters, prefix=""), task__in=tasks)
-    return occ.select_related("task", "org").order_by("task__plan", "task__order", "due_date", "org__path")
-
-
-def _occurrence_body(user: Any, filters: LedgerFilters, title: str) -> Any:
-    def body(job: ExportJob | None, progress: Any) -> bytes:
-        def rows() -> Any:
-            for o in _occurrence_rows(user, filters).iterator(chunk_size=2000):
-                yield {
-                    "title": o.task.title,
-                    "org": o.org.name,
-                    "period": o.period,
-                    "due": f"{o.due_date}",
-                    "status": o.get_status_display(),
-                    "target": f"{o.achieved_count}/{o.target_count}" if o.target_count else "",
-                    "progress": "",
-                }
-
-        return occurrences_xlsx(title, rows(), progress)
-
-    return body
-
-
 def _export_occurrences(request: HttpRequest, filters: LedgerFilters) -> HttpResponse:
-    total = _occurrence_rows(request.user, filters).count()
+    total = occurrence_export_count(request.user, filters)
     title = "任务事项明细"
     record(
         AuditAction.EXPORT,
@@ -224,7 +200,11 @@ def _export_occurrences(request: HttpRequest, filters: LedgerFilters) -> HttpRes
         object_repr=title,
         message=f"导出任务事项 {total} 行",
     )
-    body = _occurrence_body(request.user, filters, title)
+    user = request.user
+
+    def body(job: ExportJob | None, progress: Any) -> bytes:
+        return occurrences_xlsx(title, occurrence_export_rows(user, filters), progress)
+
     if total <= INLINE_EXPORT_LIMIT:
         response = HttpResponse(body(None, None), content_type=XLSX)
         return attachment(response, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
