@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-REFERENCE = SHARED / "plans" / "2022-ziranziyuanting-jiguan-dangjian.txt"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
 
 
 def luoshi(*args: str) -> subprocess.CompletedProcess[str]:
