@@ -27,10 +27,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
-    from luoshi.wsgi import application
-
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
+    from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
     try:
         from waitress.server import create_server
 
