@@ -30,6 +30,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
     from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
+
     try:
         from waitress.server import create_server
 

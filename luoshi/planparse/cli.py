@@ -21,6 +21,9 @@ def run(command: str, path: str, *, as_json: bool = False) -> int:
     except PlanError as error:
         print(f"luoshi: {error}", file=sys.stderr)
         return 2
+    except Exception:  # noqa: BLE001 - one line for people, never a traceback
+        print("luoshi: 文档解析失败，请检查文档内容或联系管理员", file=sys.stderr)
+        return 3
     if command == "check":
         for finding in plan["findings"]:
             print(f"[{finding['kind']}] {finding['message']}")

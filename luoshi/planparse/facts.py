@@ -130,7 +130,7 @@ FESTIVAL = re.compile(
     r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
 )
 EVENT = re.compile(
-    r"(?:根据|随着|遇有|如有|一旦|凡有)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
+    r"(?:根据|随着|遇有|如有|如遇|一旦|凡有|发生)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
     r"|(?:人事|人员|职务|机构|岗位)(?:变动|调整)(?:后|时)"
 )
 PERIODIC = re.compile(r"(?<!不)定期[^,，。；;、]{0,6}")
@@ -422,7 +422,10 @@ LEFT_BOUNDARIES = (
     "服务",
     "结合",
     "突出",
+    "完成",
+    "前",
 )
+UNIT_CHARS = "次个名家项件篇人场期所条份支批"
 NOT_ORG_ENDINGS = (
     "大局",
     "格局",
@@ -464,6 +467,8 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
         left = s
         while left > 0 and s - left < 16 and NAME_CHAR.match(text[left - 1]):
             left -= 1
+        if left > 0 and text[left - 1].isdigit() and text[left] in UNIT_CHARS:
+            left += 1  # "召开1次理论学习中心组": the unit belongs to the number
         name = _trim_left(text[left:e])
         start = e - len(name)
         phrase = text[start:e]
@@ -474,11 +479,14 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
 
 
 def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact]:
+    """Organisations and roles in [start, end); names inside quotes (“五星级党支部”) are
+    titles and honours, not actors."""
     text = f[start:end]
+    quoted = quoted_mask(f, start, end)
     found: list[tuple[int, int, Fact]] = []
 
     def add(s: int, e: int, extra: Fact | None = None) -> None:
-        if e - s < 2:
+        if e - s < 2 or quoted[s]:
             return
         for i, (fs, fe, _) in enumerate(found):
             if s >= fs and e <= fe:

@@ -319,18 +319,43 @@ def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _sentences_of(ctx: Context, s: int, e: int, owner: Node | None) -> list[dict[str, Any]]:
+    """Measures of one line. An attribute parenthetical (（牵头单位：…）) that ends the line
+    belongs to the heading's whole item; one between sentences to the sentence before it."""
     measures: list[dict[str, Any]] = []
-    for a, b in _sentence_spans(ctx.folded, s, e):
-        if F.is_attribute_parenthetical(ctx.folded, a, b):
-            actors, schedules = F.find_attributes(ctx.folded, a, b, ctx.year)
-            target = measures[-1] if measures else (owner.facts if owner is not None else None)
+    spans = _sentence_spans(ctx.folded, s, e)
+    for index, (a, b) in enumerate(spans):
+        lead_close = _leading_parenthetical_end(ctx.folded, a, b)
+        if lead_close is not None and F.is_attribute_parenthetical(ctx.folded, a, lead_close):
+            last = lead_close >= b and index == len(spans) - 1
+            if owner is not None and (last or not measures):
+                target: dict[str, Any] | None = owner.facts
+            else:
+                target = measures[-1] if measures else None
             if target is not None:
+                actors, schedules = F.find_attributes(ctx.folded, a, lead_close, ctx.year)
                 _merge(ctx, target, {"actors": actors, "schedules": schedules})
-            continue
+            a = _skip_space(ctx.folded, lead_close, b)
+            if a >= b:
+                continue
         measure: dict[str, Any] = {"text": ctx.text[a:b], "span": [a, b]}
         measure.update(_facts(ctx, a, b))
         measures.append(measure)
     return measures
+
+
+def _leading_parenthetical_end(folded: str, a: int, b: int) -> int | None:
+    """The end of a bracketed part that opens the sentence, such as （牵头单位：…）."""
+    if folded[a] != "(":
+        return None
+    depth = 0
+    for i in range(a, b):
+        if folded[i] == "(":
+            depth += 1
+        elif folded[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
 
 
 def _facts(ctx: Context, a: int, b: int) -> dict[str, list[dict[str, Any]]]:

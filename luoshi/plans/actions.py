@@ -4,6 +4,7 @@ next year's plan and the comparison of two plans."""
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from typing import Any
 
@@ -28,6 +29,7 @@ from luoshi.tasks.models import Occurrence, Task
 from luoshi.tasks.schedules import Schedule, periods
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 def require_plan_office(user: Any) -> None:
@@ -71,7 +73,11 @@ def import_plan(*, acting_user: Any, data: bytes, filename: str, year: int | Non
     directory = [
         {"id": o.pk, "name": o.name, "short_name": o.short_name, "aliases": o.alias_list()} for o in orgs
     ]
-    parsed = parse_text(text, directory=directory, year=year)
+    try:
+        parsed = parse_text(text, directory=directory, year=year)
+    except Exception:  # noqa: BLE001 - a parser fault must reach the user as a message, not a 500
+        logger.exception("plan parse failed")
+        raise ActionRefused("文档解析失败，请检查文档内容；如问题持续，请联系系统管理员。") from None
     if parsed["year"] is None:
         raise ActionRefused("无法从文档中确定年度，请在导入时填写年度。")
     if not any(n["measures"] or n["children"] for n in parsed["outline"]) and not parsed["outline"]:

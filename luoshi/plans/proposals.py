@@ -193,7 +193,8 @@ def drafts_for_measure(
     else:
         groups = [(offset, offset + len(text.rstrip("。!！?？ ")))]
     sentence_owners = _owners(directory, text, offset, measure.get("actors", []))
-    inherited_owners = _owners(directory, text, offset, inherited)
+    # The heading's actors (its title, 牵头单位/责任单位 lines) stand outside this sentence.
+    inherited_owners = _owners(directory, "", 0, inherited)
     drafts = []
     for clause in groups:
         actors = [a for a in measure.get("actors", []) if _inside(a["span"], clause)]
@@ -209,6 +210,8 @@ def drafts_for_measure(
             related = [r for r in sentence_owners[1] if r not in responsible]
         schedules = [s for s in measure.get("schedules", []) if _inside(s["span"], clause)]
         targets = [t for t in measure.get("targets", []) if _inside(t["span"], clause)]
+        if lead is None:
+            lead = inherited_owners[2]  # the item's 牵头单位 leads each of its measures
         if len(responsible) == 1 and lead is None:
             lead = responsible[0]
         drafts.append(

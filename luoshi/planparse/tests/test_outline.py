@@ -76,11 +76,18 @@ def test_attribute_lines_belong_to_their_heading_and_are_no_measures() -> None:
     assert node["schedules"][0]["when"] == "2023-06"
 
 
-def test_a_trailing_attribute_parenthetical_is_a_fact_of_its_measure() -> None:
+def test_an_attribute_parenthetical_ending_the_item_belongs_to_the_item() -> None:
     plan = parse("1.建设中心。制定方案。完成建设。(责任单位:建设专班)\n")
     node = plan["outline"][0]
     assert [m["text"] for m in node["measures"]] == ["制定方案。", "完成建设。"]
-    assert node["measures"][-1]["actors"][-1]["text"] == "建设专班"
+    assert node["actors"][-1]["text"] == "建设专班"
+
+
+def test_an_attribute_parenthetical_between_sentences_belongs_to_the_sentence_before() -> None:
+    plan = parse("1.建设中心。制定方案。（牵头单位：规划处）完成建设。\n")
+    node = plan["outline"][0]
+    assert [m["text"] for m in node["measures"]] == ["制定方案。", "完成建设。"]
+    assert node["measures"][0]["actors"][-1]["text"] == "规划处"
 
 
 def test_cover_notice_lines_are_neither_title_nor_measures() -> None:
