@@ -125,6 +125,7 @@ MONTH_DATE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?<![\d个每])(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
     r"(?:\s*(?P<day>[12]\d|3[01]|0?[1-9])\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
 )
+QUARTER = re.compile(r"(?<![每各本])第?(?P<q>[一二三四1-4])季度(?:末|底|前|内|中)?")
 FESTIVALS = {"七一": "07-01", "五四": "05-04", "八一": "08-01", "国庆": "10-01", "元旦": "01-01"}
 FESTIVAL = re.compile(
     r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
@@ -181,6 +182,11 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
         else:
             when = f"{y}-{month:02d}"
         add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
+    for m in QUARTER.finditer(text):
+        quarter = chinese_number(m.group("q"))
+        if quarter and 1 <= quarter <= 4:
+            when = f"{year}-{3 * quarter:02d}" if year else None
+            add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
     for pattern, when_name in ONCE_PATTERNS:
         for m in pattern.finditer(text):
             add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when_name, "count": None})
@@ -197,6 +203,21 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
             {"kind": "periodic", "freq": None, "when": None, "count": None, "needs_decision": True},
         )
     out.sort(key=lambda x: x["span"][0])
+    return _annual_with_a_date(out, text, start)
+
+
+def _annual_with_a_date(schedules: list[Fact], text: str, start: int) -> list[Fact]:
+    """ "每年11月底前完成": in an annual plan that is one deadline, not a yearly rule plus a date."""
+    dated = {s["span"][0] for s in schedules if s["kind"] == "once" and s["when"] and s["when"][:1].isdigit()}
+    out = []
+    for s in schedules:
+        if s["kind"] == "recurring" and s["freq"] == "annual" and not s.get("count"):
+            end = s["span"][1] - start
+            while end < len(text) and text[end] == " ":
+                end += 1
+            if start + end in dated:
+                continue
+        out.append(s)
     return out
 
 

@@ -162,3 +162,16 @@ def test_actors_are_matched_against_the_organisation_directory() -> None:
     plan = parse("一、要求\n年中听取林草局党组、地质局党委汇报。\n", directory=directory)
     actors = {a["text"]: a["org"] for a in facts(plan, "actors")}
     assert actors == {"林草局党组": 7, "地质局党委": 8}
+
+
+def test_every_year_by_a_date_is_one_deadline() -> None:
+    [schedule] = one("每年11月底前完成民主评议。", "schedules")
+    assert (schedule["kind"], schedule["when"]) == ("once", "2022-11")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"), [("第一季度完成部署。", "2022-03"), ("三季度末开展检查。", "2022-09")]
+)
+def test_a_named_quarter_is_due_at_its_end(sentence, when) -> None:
+    [schedule] = one(sentence, "schedules")
+    assert (schedule["kind"], schedule["when"]) == ("once", when)
