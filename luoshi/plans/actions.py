@@ -16,7 +16,7 @@ from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import ActionRefused, refuse_access
 from luoshi.core.scope import root_path_of
 from luoshi.orgs.models import Organization
 from luoshi.planparse import PlanError, parse_text, text_from_bytes
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 def require_plan_office(user: Any) -> None:
     if user.role != Role.PLAN_OFFICE or user.org is None:
-        raise ActionRefused("只有机关党委管理员可以管理工作要点。")
+        raise refuse_access("只有机关党委管理员可以管理工作要点。", actor=user)
 
 
 def department_orgs(user: Any) -> list[Organization]:

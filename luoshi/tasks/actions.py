@@ -17,7 +17,7 @@ from django.utils import timezone
 from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import ActionRefused, refuse_access
 from luoshi.tasks.calendar import WorkCalendar, package_exceptions
 from luoshi.tasks.choices import OccurrenceStatus, ReportStatus, ReviewDecision
 from luoshi.tasks.models import CalendarDay, CalendarYear, Evidence, Occurrence, Report, StatusChange, Task
@@ -157,7 +157,7 @@ def submit_report(
     if count is not None and count < 0:
         raise ActionRefused("完成数量不能为负数。")
     if not can_report(acting_user, occurrence):
-        raise ActionRefused("您不能为该事项报送进展。")
+        raise refuse_access("您不能为该事项报送进展。", actor=acting_user, obj=occurrence)
     stored: list[dict[str, Any]] = []
     try:
         for upload in files or []:
@@ -225,7 +225,7 @@ def review_report(*, acting_user: Any, report: Report, decision: str, comment: s
         raise ActionRefused("审核结论只能是“通过”或“退回”。")
     occurrence = report.occurrence
     if not can_review(acting_user, occurrence):
-        raise ActionRefused("您不能审核该报告。")
+        raise refuse_access("您不能审核该报告。", actor=acting_user, obj=report)
     comment = (comment or "").strip()
     if decision == ReviewDecision.RETURN and not comment:
         raise ActionRefused("退回时请填写审核意见，说明需要补充或修改的内容。")
@@ -275,7 +275,7 @@ def fire_event_task(
 ) -> int:
     """Creates occurrences for an event-triggered task when its event happens."""
     if acting_user.role != Role.PLAN_OFFICE:
-        raise ActionRefused("只有机关党委管理员可以发起事件任务。")
+        raise refuse_access("只有机关党委管理员可以发起事件任务。", actor=acting_user, obj=task)
     if not orgs:
         raise ActionRefused("请选择责任单位。")
     label = label or f"{due_date:%Y年%m月%d日}前"

@@ -1,0 +1,93 @@
+"""Audit coverage (SECURITY.md test 8): every state-changing request that succeeds, and
+every refusal, adds an audit row. One walk through the year's main operations, with a
+client that checks the rule on each POST."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from luoshi.audit.models import AuditEvent
+from luoshi.conftest import PASSWORD
+from luoshi.core.samplefiles import pdf_bytes
+from luoshi.orgs.models import Organization, Person
+from luoshi.plans.models import Plan
+from luoshi.tasks.models import Occurrence, Report, Task
+
+pytestmark = pytest.mark.django_db
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
+
+
+class AuditedClient(Client):
+    """A test client that fails when a POST changes state (or is refused) without an audit row."""
+
+    def post(self, path, data=None, **kwargs):  # noqa: ANN001, ANN003, ANN201 - Django's signature
+        before = AuditEvent.objects.count()
+        response = super().post(path, data, **kwargs)
+        if response.status_code < 500:
+            assert AuditEvent.objects.count() > before, (
+                f"POST {path} → {response.status_code} wrote no audit row"
+            )
+        return response
+
+
+def audited(username: str) -> AuditedClient:
+    client = AuditedClient()
+    client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    return client
+
+
+def test_every_operation_of_the_year_is_audited() -> None:
+    office = audited("jgdw")
+    office.post("/plans/import/", {"file": SimpleUploadedFile("要点.txt", REFERENCE.read_bytes())})
+    plan = Plan.objects.order_by("-id").first()
+    first, second = plan.proposals.order_by("order")[:2]
+    branch = Organization.objects.get(name="办公室党支部")
+    office.post(
+        f"/plans/{plan.pk}/proposals/{first.pk}/edit/",
+        {"title": "改", "responsible": [branch.pk], "version": first.version},
+    )
+    office.post(f"/plans/{plan.pk}/proposals/{first.pk}/split/")
+    office.post(f"/plans/{plan.pk}/proposals/merge/", {"ids": [first.pk, second.pk]})
+    office.post(f"/plans/{plan.pk}/sections/assign/", {"section": first.section, "responsible": [branch.pk]})
+    office.post(f"/plans/{plan.pk}/proposals/new/", {"title": "手工任务", "responsible": [branch.pk]})
+    office.post(f"/plans/{plan.pk}/findings/{plan.findings.first().pk}/dismiss/")
+    office.post(f"/plans/{plan.pk}/publish/")
+    office.post(f"/plans/{plan.pk}/next-year/", {"year": plan.year + 1})
+    event_task = Task.objects.filter(plan=plan, schedule_kind="event").first()
+    office.post(f"/tasks/{event_task.pk}/fire/", {"due_date": "2022-08-01", "orgs": [branch.pk]})
+
+    occ = Occurrence.objects.filter(task__plan=plan, org=branch).first()
+    secretary = audited("zhibu1")
+    secretary.post(
+        f"/tasks/occurrences/{occ.pk}/report/",
+        {"text": "已完成。", "files": [SimpleUploadedFile("a.pdf", pdf_bytes(["a"]))]},
+    )
+    report = Report.objects.filter(occurrence=occ).latest("id")
+    secretary.post(
+        f"/tasks/reports/{report.pk}/edit/", {"text": "已完成，补充说明。", "version": report.version}
+    )
+    secretary.post(f"/tasks/reports/{report.pk}/review/", {"decision": "accept"})  # refused: own report
+    secretary.post(f"/orgs/people/{Person.objects.filter(org=branch).first().pk}/reveal/")
+    office.post(f"/tasks/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充"})
+
+    admin = audited("sysadmin")
+    admin.post(
+        "/orgs/new/", {"name": "审计测试支部", "kind": "branch", "parent": branch.parent_id, "order": 1}
+    )
+    admin.post("/tasks/calendar/", {"date": "2022-05-05", "kind": "rest", "note": "测试"})
+    admin.post(
+        "/accounts/users/new/",
+        {"username": "auditcov", "role": "member", "org": branch.pk, "password": "Audit-cover-1"},
+    )
+    admin.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password": "New-admin-pass-9", "new_password2": "New-admin-pass-9"},
+    )
+    admin.post("/accounts/logout/")
+
+    audited("zhibu2").post(f"/tasks/occurrences/{occ.pk}/report/", {"text": "越权"})  # 404: denied, audited
+    AuditedClient().post("/accounts/login/", {"username": "jgdw", "password": "wrong-Pass-1"})
