@@ -29,6 +29,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
+    from luoshi.tasks.actions import mark_overdue
+
+    mark_overdue()  # the embedded default has no separate worker: bring statuses up to date at start
     from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
 
     try:
@@ -62,6 +65,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    """Periodic work: occurrences past their due date become 逾期 (with a history row).
+    Safe to run beside `serve` and on several machines: each row is claimed once."""
+    import time
+
+    _django()
+    from luoshi.tasks.actions import mark_overdue
+
+    while True:
+        changed = mark_overdue()
+        print(f"已标记逾期事项 {changed} 个", flush=True)
+        if args.once:
+            return 0
+        time.sleep(args.interval * 60)
+
+
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
     from luoshi.audit.actions import verify_chain
@@ -93,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--password", help="所有演示账户使用此密码（默认随机生成）")
     demo.add_argument("--if-empty", action="store_true", help="数据库已有数据时只打印账户")
     demo.set_defaults(func=_cmd_demo)
+
+    worker = sub.add_parser("worker", help="后台任务：标记逾期事项")
+    worker.add_argument("--once", action="store_true", help="只运行一次")
+    worker.add_argument("--interval", type=int, default=10, help="间隔分钟数")
+    worker.set_defaults(func=_cmd_worker)
 
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import sys
@@ -8,9 +9,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from luoshi.accounts.choices import Role
 from luoshi.orgs.models import Organization, Person
+from luoshi.tasks.ledger import scope_summary
 
 log = logging.getLogger("luoshi.errors")
 
@@ -23,8 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         orgs = Organization.objects.visible_to(user)
         context |= {
             "org_count": orgs.count(),
-            "branch_count": orgs.filter(kind="branch").count(),
             "people_count": Person.objects.visible_to(user).count(),
+            "summary": scope_summary(user),
+            "yesterday": timezone.localdate() - dt.timedelta(days=1),
         }
     return render(request, "core/home.html", context)
 

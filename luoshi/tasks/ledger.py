@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -96,7 +96,8 @@ def ledger_tasks(user: Any, f: LedgerFilters) -> QuerySet[Task]:
 
 
 def attach_counts(user: Any, f: LedgerFilters, tasks: list[Task]) -> list[Task]:
-    """Sets total, done, waiting, returned, late, soon, next_due and last_due on each task
+    """Sets total, done, waiting, returned, late, soon, next_due, last_due, achieved and
+    target on each task
     from one aggregate query over the occurrences of these tasks in scope and filters.
 
     Grouping occurrences by task id keeps the GROUP BY narrow, whatever the tasks carry.
@@ -116,6 +117,8 @@ def attach_counts(user: Any, f: LedgerFilters, tasks: list[Task]) -> list[Task]:
             soon=Count("id", filter=Q(status__in=open_states, due_date__gte=today, due_date__lte=soon_end)),
             next_due=Min("due_date", filter=Q(status__in=open_states)),
             last_due=Max("due_date"),
+            achieved=Sum("achieved_count"),
+            target=Sum("target_count"),
         )
     )
     by_task = {r["task_id"]: r for r in rows}
@@ -128,6 +131,8 @@ def attach_counts(user: Any, f: LedgerFilters, tasks: list[Task]) -> list[Task]:
         "soon": 0,
         "next_due": None,
         "last_due": None,
+        "achieved": 0,
+        "target": None,
     }
     for task in tasks:
         for key, value in by_task.get(task.pk, empty).items():
@@ -189,3 +194,36 @@ def occurrence_export_rows(user: Any, f: LedgerFilters) -> Any:
 def occurrence_export_count(user: Any, f: LedgerFilters) -> int:
     tasks = ledger_tasks(user, f).values("pk")
     return Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks).count()
+
+
+def scope_summary(user: Any, behind: int = 5) -> dict[str, Any]:
+    """The one-page picture for the workspace: counts of the occurrences in scope that are
+    due by today, and the organisations furthest behind. Two aggregate queries."""
+    today = timezone.localdate()
+    occurrences = Occurrence.objects.visible_to(user).filter(task__plan__status="published")
+    open_states = OccurrenceStatus.open_states()
+    totals = occurrences.aggregate(
+        total=Count("id"),
+        due=Count("id", filter=Q(due_date__lte=today)),
+        done=Count("id", filter=Q(status=OccurrenceStatus.DONE)),
+        done_due=Count("id", filter=Q(status=OccurrenceStatus.DONE, due_date__lte=today)),
+        late=Count("id", filter=Q(status__in=open_states, due_date__lt=today)),
+        waiting=Count("id", filter=Q(status=OccurrenceStatus.SUBMITTED)),
+        returned=Count("id", filter=Q(status=OccurrenceStatus.RETURNED)),
+        soon=Count(
+            "id",
+            filter=Q(
+                status__in=open_states,
+                due_date__gte=today,
+                due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            ),
+        ),
+    )
+    rate = round(100 * totals["done_due"] / totals["due"]) if totals["due"] else None
+    worst = (
+        occurrences.filter(status__in=open_states, due_date__lt=today)
+        .values("org_id", "org__name")
+        .annotate(late=Count("id"))
+        .order_by("-late", "org__name")[:behind]
+    )
+    return totals | {"rate": rate, "behind": list(worst)}

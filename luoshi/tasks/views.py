@@ -121,6 +121,7 @@ def _ledger_rows(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> li
                 "label": label,
                 "responsible": names,
                 "progress": f"已完成 {t.done}/{t.total}"
+                + (f"，目标 {t.achieved or 0}/{t.target}{t.target_unit}" if t.target else "")
                 + (f"，待审核 {t.waiting}" if t.waiting else "")
                 + (f"，逾期 {t.late}" if t.late else ""),
             }

@@ -252,3 +252,13 @@ def test_my_work_lists_what_is_owed_and_what_to_review(login_as) -> None:
     assert all(o.org.path.startswith(occ.org.path[:14]) for o in owed)
     office = login_as("jgdw").get("/tasks/my/")
     assert len(office.context["to_review"]) == Report.objects.filter(status="submitted").count()
+
+
+def test_the_worker_command_marks_overdue_once(capsys) -> None:
+    from luoshi.cli import main
+
+    occ = open_occurrence()
+    assert main(["worker", "--once"]) == 0
+    occ.refresh_from_db()
+    assert occ.status == OccurrenceStatus.OVERDUE
+    assert "已标记逾期事项" in capsys.readouterr().out
