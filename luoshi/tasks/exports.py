@@ -26,6 +26,17 @@ def safe_text(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def row_height(values: list[Any], widths: list[int], line_points: float = 13.5) -> float:
+    """A row tall enough for its wrapped text. Neither WPS nor LibreOffice resizes rows of a
+    generated file on opening; a CJK character takes about two width units."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        text = "" if value is None else str(value)
+        units = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+        lines = max(lines, -(-units // max(width - 1, 1)))
+    return min(lines, 15) * line_points + 3
+
+
 def _workbook(stream: io.BytesIO, constant_memory: bool) -> Any:
     return xlsxwriter.Workbook(
         stream,
@@ -84,8 +95,8 @@ def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
             sheet.merge_range(row, 0, row, len(HEADERS) - 1, safe_text(section or "其他"), section_fmt)
             row += 1
         number += 1
+        sheet.write_number(row, 0, number, center_fmt)
         values = [
-            str(number),
             item["title"],
             item["measure"],
             item["lead"],
@@ -94,8 +105,9 @@ def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
             item["progress"],
             item["status"],
         ]
-        for col, value in enumerate(values):
-            sheet.write_string(row, col, safe_text(value), center_fmt if col in (0, 5, 7) else cell_fmt)
+        for col, value in enumerate(values, 1):
+            sheet.write_string(row, col, safe_text(value), center_fmt if col in (5, 7) else cell_fmt)
+        sheet.set_row(row, row_height(values, WIDTHS[1:]))
         row += 1
     book.close()
     return stream.getvalue()

@@ -37,6 +37,12 @@ from luoshi.tasks.ledger import (
 from luoshi.tasks.models import CalendarDay, CalendarYear, Evidence, ExportJob, Occurrence, Report, Task
 from luoshi.tasks.uploads import stored_path
 
+
+def chinese_date(day: dt.date) -> str:
+    """2022年12月30日: Arabic numerals, no zero padding (GB/T 9704)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INLINE_EXPORT_LIMIT = 5000
 
@@ -136,7 +142,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     tasks = ledger_tasks(request.user, filters).prefetch_related("responsible_orgs")
     export = request.GET.get("export", "")
     if export == "xlsx":
-        return _export_ledger(request, filters, tasks)
+        return _export_ledger(request, filters, tasks.select_related("measure"))
     if export == "occurrences":
         return _export_occurrences(request, filters)
     page = paginate(request, tasks)
@@ -172,11 +178,12 @@ def _export_ledger(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> 
         rows.append(
             {
                 "section": t.section,
-                "title": t.title,
-                "measure": t.measure_text,
+                # 工作任务 is the plan's item (（一）抓好学习贯彻), 具体措施 the task itself.
+                "title": t.measure.heading if t.measure and t.measure.heading != t.section else t.title,
+                "measure": t.title,
                 "lead": t.lead_org.name if t.lead_org else "",
                 "responsible": r["responsible"],
-                "due": t.schedule_label() if t.total != 1 else f"{t.last_due or ''}",
+                "due": t.schedule_label() if t.total != 1 or not t.last_due else chinese_date(t.last_due),
                 "progress": r["progress"],
                 "status": r["label"],
             }

@@ -97,13 +97,16 @@ def test_excel_export_has_the_official_layout_and_never_more_than_the_screen(log
         "进展情况",
         "完成状态",
     ]
-    numbered = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and str(r[0]).isdigit()]
+    numbered = [r for r in sheet.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
     assert len(numbered) == screen
     assert sheet.freeze_panes == "A3"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.print_title_rows == "$2:$2"
     assert any(str(rng).startswith("A3:H3") for rng in sheet.merged_cells.ranges)  # the first section row
     assert sheet["B3"].font.name == "宋体"
+    assert (
+        numbered[0][1].startswith("（") and numbered[0][2]
+    )  # 工作任务 is the plan's item, 具体措施 the task
     assert AuditEvent.objects.filter(action="export", actor_name="zhibu1").exists()
 
 
