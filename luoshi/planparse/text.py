@@ -182,35 +182,79 @@ PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*\d{1,4}\s*[-—–－]*\s*$|^\s*�
 
 def _pdf_text(data: bytes) -> str:
     import io
+    import logging
 
+    # pdfminer reports every font quirk on stderr; a person running the command needs none of it.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber
 
+        lines: list[str] = []
+        full: list[bool] = []
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            for page in pdf.pages:
+                page_lines = [ln for ln in page.extract_text_lines() if not PAGE_NUMBER.match(ln["text"])]
+                if not page_lines:
+                    continue
+                right = max(ln["x1"] for ln in page_lines)
+                for ln in page_lines:
+                    size = ln["chars"][0]["size"] if ln.get("chars") else 12
+                    lines.append(ln["text"].rstrip())
+                    # Chinese line breaking may leave up to two characters of room.
+                    full.append(ln["x1"] >= right - 2.5 * size)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds on bad files
         raise PlanError("PDF 文件已损坏或无法解析") from error
-    if not "".join(pages).strip():
+    if not "".join(lines).strip():
         raise PlanError("PDF 没有文字层（可能是扫描件），请提供 Word 或文本版本")
-    lines = [line.rstrip() for page in pages for line in page.splitlines() if not PAGE_NUMBER.match(line)]
-    return join_wrapped_lines(lines)
+    return fix_pdf_glyphs(join_wrapped_lines(lines, full))
 
 
-def join_wrapped_lines(lines: list[str]) -> str:
-    """Joins lines that a page wrapped: a line that is near the longest width and does not
-    end a sentence continues into the next unless the next starts a heading or attribute."""
-    width = max((len(line.strip()) for line in lines), default=0)
+# CJK Radicals Supplement forms that PDF fonts use for whole simplified characters; NFKC
+# leaves these alone.
+RADICAL_FORMS = {
+    "⺠": "民", "⺟": "母", "⻄": "西", "⻅": "见", "⻆": "角", "⻉": "贝", "⻋": "车", "⻓": "长", "⻔": "门",
+    "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马", "⻣": "骨",
+    "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+}  # fmt: skip
+
+
+def fix_pdf_glyphs(text: str) -> str:
+    """PDF text layers often name 一 and 人 by their Kangxi-radical or compatibility code
+    points (⼀ U+2F00, ⼈ U+2F08); map those, and only those, to the ordinary characters."""
+    import unicodedata
+
+    def ordinary(c: str) -> str:
+        code = ord(c)
+        if c in RADICAL_FORMS:
+            return RADICAL_FORMS[c]
+        if 0x2F00 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF:
+            return unicodedata.normalize("NFKC", c)
+        return c
+
+    # A font may draw the dash "——" as one two-em dash glyph.
+    return "".join(ordinary(c) for c in text).replace("⸺", "——").replace("⸻", "———")
+
+
+def join_wrapped_lines(lines: list[str], full: list[bool] | None = None) -> str:
+    """Joins lines that a page wrapped: a line that reaches the right margin (`full`, from
+    the PDF's geometry; else near the longest line) and does not end a sentence continues
+    into the next, unless the next starts a heading or an attribute."""
+    if full is None:
+        width = max((len(line.strip()) for line in lines), default=0)
+        full = [len(line.strip()) >= width * 0.85 for line in lines]
     out: list[str] = []
-    for line in lines:
+    last_full = False
+    for line, is_full in zip(lines, full, strict=True):
         stripped = line.strip()
         if not stripped:
+            last_full = False
             continue
-        if out:
-            last = out[-1]
-            wrapped = len(last.strip()) >= width * 0.85 and not last.endswith(tuple(SENTENCE_END))
+        if out and last_full and not out[-1].endswith(tuple(SENTENCE_END)):
             starts_new = HEADING_START.match(stripped) or re.match(r"^(牵头|责任|配合|完成)", stripped)
-            if wrapped and not starts_new:
-                out[-1] = last + stripped
+            if not starts_new:
+                out[-1] += stripped
+                last_full = is_full
                 continue
         out.append(stripped)
+        last_full = is_full
     return "\n".join(out) + "\n"

@@ -90,3 +90,19 @@ def test_wrapped_pdf_lines_are_joined() -> None:
         join_wrapped_lines(lines)
         == "一、总体要求\n坚持把学习贯彻作为首要政治任务，结合实际制定方案，周密组织实施。\n二、保障措施\n"
     )
+
+
+def test_radical_and_compatibility_forms_from_pdf_fonts_become_ordinary_characters() -> None:
+    from luoshi.planparse.text import fix_pdf_glyphs
+
+    assert fix_pdf_glyphs("⼀、深⼊学习，⻘年⺠族⻩河，党⻛廉政") == "一、深入学习，青年民族黄河，党风廉政"
+
+
+def test_lines_reaching_the_right_margin_join_the_next() -> None:
+    from luoshi.planparse.text import join_wrapped_lines
+
+    lines = ["（一）抓好学习。坚持把学习作为首要", "任务，周密组织。", "根据人事变动情", "况及时更新。"]
+    assert (
+        join_wrapped_lines(lines, [True, False, True, False])
+        == "（一）抓好学习。坚持把学习作为首要任务，周密组织。\n根据人事变动情况及时更新。\n"
+    )
