@@ -38,13 +38,19 @@ def browser_page(width: int = 1366, height: int = 768) -> Iterator[Any]:
         pytest.skip(f"跳过浏览器测试：找不到 {CHROMIUM}（apt-get install chromium）")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
     # the test itself are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
-            yield page
-        finally:
-            browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            try:
+                yield browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
