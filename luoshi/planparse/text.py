@@ -121,14 +121,93 @@ def _docx_text(data: bytes) -> str:
     if "vbaProject" in " ".join(p.partname for p in document.part.package.iter_parts()):
         raise PlanError("文档含有宏，出于安全考虑不予导入，请另存为不含宏的 .docx")
     lines: list[str] = []
+    numbering = _Numbering(document)
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            lines.append(numbering.marker(child) + paragraph.text)
         elif tag == "tbl":
             lines.extend(_table_lines(Table(child, document)))
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CN_COUNT = "一二三四五六七八九十"
+
+
+def _chinese(n: int) -> str:
+    if n <= 10:
+        return CN_COUNT[n - 1]
+    if n < 20:
+        return "十" + CN_COUNT[n - 11]
+    tens, ones = divmod(n, 10)
+    return CN_COUNT[tens - 1] + "十" + (CN_COUNT[ones - 1] if ones else "")
+
+
+class _Numbering:
+    """Word's automatic list numbering, which python-docx leaves out of paragraph text: the
+    "一、" or "（一）" a reader sees is rebuilt from numbering.xml (format and level text),
+    counting per list and level."""
+
+    def __init__(self, document: object) -> None:
+        self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(W + "abstractNumId"): a for a in root.iter(W + "abstractNum")}
+        for num in root.iter(W + "num"):
+            ref = num.find(W + "abstractNumId")
+            definition = abstract.get(ref.get(W + "val")) if ref is not None else None
+            if definition is None:
+                continue
+            for lvl in definition.iter(W + "lvl"):
+                fmt = lvl.find(W + "numFmt")
+                text = lvl.find(W + "lvlText")
+                start = lvl.find(W + "start")
+                self.levels[(num.get(W + "numId"), lvl.get(W + "ilvl"))] = (
+                    fmt.get(W + "val") if fmt is not None else "decimal",
+                    text.get(W + "val") if text is not None else "",
+                    int(start.get(W + "val")) if start is not None else 1,
+                )
+
+    def marker(self, p: object) -> str:
+        num_pr = p.find(f"{W}pPr/{W}numPr")  # type: ignore[attr-defined]
+        if num_pr is None or not self.levels:
+            return ""
+        num_id = num_pr.find(W + "numId")
+        ilvl = num_pr.find(W + "ilvl")
+        key_num = num_id.get(W + "val") if num_id is not None else None
+        level = int(ilvl.get(W + "val")) if ilvl is not None else 0
+        if key_num is None or (key_num, str(level)) not in self.levels:
+            return ""
+        counts = self.counters.setdefault(key_num, [0] * 9)
+        start = self.levels[(key_num, str(level))][2]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        for deeper in range(level + 1, 9):
+            counts[deeper] = 0
+        text = self.levels[(key_num, str(level))][1]
+        for k in range(level + 1):
+            fmt = self.levels.get((key_num, str(k)), ("decimal", "", 1))[0]
+            text = text.replace(f"%{k + 1}", self._format(fmt, counts[k] or 1))
+        return text
+
+    @staticmethod
+    def _format(fmt: str, n: int) -> str:
+        if fmt.startswith(
+            ("chineseCounting", "ideographTraditional", "taiwaneseCounting", "japaneseCounting")
+        ):
+            return _chinese(n)
+        if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+            return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+        if fmt == "lowerLetter":
+            return chr(ord("a") + (n - 1) % 26)
+        if fmt == "upperLetter":
+            return chr(ord("A") + (n - 1) % 26)
+        return str(n)
 
 
 def _column_roles(header: list[str]) -> dict[str, int]:

@@ -106,3 +106,73 @@ def test_lines_reaching_the_right_margin_join_the_next() -> None:
         join_wrapped_lines(lines, [True, False, True, False])
         == "（一）抓好学习。坚持把学习作为首要任务，周密组织。\n根据人事变动情况及时更新。\n"
     )
+
+
+def auto_numbered_docx(paragraphs: list[tuple[str, int | None]]) -> bytes:
+    """A .docx whose list markers come from Word's automatic numbering, not from the text."""
+    import io
+
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = Document()
+    numbering = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, (fmt, text) in enumerate(
+        [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    ):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            lvl.append(element)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+    for text, ilvl in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if ilvl is not None:
+            num_pr = OxmlElement("w:numPr")
+            for tag, value in (("w:ilvl", str(ilvl)), ("w:numId", "90")):
+                element = OxmlElement(tag)
+                element.set(qn("w:val"), value)
+                num_pr.append(element)
+            paragraph._p.get_or_add_pPr().append(num_pr)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_automatic_numbering_becomes_the_markers_a_reader_sees() -> None:
+    data = auto_numbered_docx(
+        [
+            ("2024年工作要点", None),
+            ("总体要求", 0),
+            ("加强学习。每月学习一次。", 1),
+            ("推进建设。", 1),
+            ("主要任务", 0),
+            ("抓好落实。", 1),
+            ("细化措施", 2),
+            ("严格考核", 2),
+        ]
+    )
+    text = text_from_bytes(data, "plan.docx")
+    assert text.splitlines() == [
+        "2024年工作要点",
+        "一、总体要求",
+        "（一）加强学习。每月学习一次。",
+        "（二）推进建设。",
+        "二、主要任务",
+        "（一）抓好落实。",
+        "1.细化措施",
+        "2.严格考核",
+    ]
+    assert parse_text(text)["outline"][1]["children"][0]["children"][1]["title"] == "严格考核"
