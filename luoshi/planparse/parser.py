@@ -19,13 +19,14 @@ from luoshi.planparse.normalize import chinese_number, fold
 
 SPACE = " \t\ufeff\u200b"
 MARKERS: list[tuple[int, re.Pattern[str]]] = [
-    (1, re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、.,]")),
+    (1, re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]")),
     (2, re.compile(r"\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)")),
     (3, re.compile(r"(?P<n>\d{1,3})\s*[.、](?!\d)")),
     (4, re.compile(r"\(\s*(?P<n>\d{1,3})\s*\)")),
     (5, re.compile(r"(?P<n>[①-⑳])")),
 ]
 SENTENCE_STOPS = "。!?"
+MAX_LABEL = 20  # characters of a heading label before a colon
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
 OPEN_BRACKETS, CLOSE_BRACKETS = "(《【〔[", ")》】〕]"
 
@@ -189,7 +190,8 @@ def _heading(folded: str, s: int, e: int) -> tuple[int, int | None, int] | None:
 
 def _title_end(folded: str, content: int, e: int) -> tuple[int, int]:
     """(end of title, start of body). The title is the first sentence when more follow,
-    else the whole line; a line that runs on without 。 splits at a wide gap."""
+    else the whole line; a short label before a colon ("时间安排：每月20日…") is the title;
+    a line that runs on without 。 splits at a wide gap."""
     depth = 0
     for i in range(content, e):
         ch = folded[i]
@@ -197,6 +199,8 @@ def _title_end(folded: str, content: int, e: int) -> tuple[int, int]:
             depth += 1
         elif (ch in CLOSE_QUOTES or ch in CLOSE_BRACKETS) and depth:
             depth -= 1
+        elif ch == ":" and depth == 0 and i - content <= MAX_LABEL and _skip_space(folded, i + 1, e) < e:
+            return i, _skip_space(folded, i + 1, e)
         elif ch in SENTENCE_STOPS and depth == 0:
             return i, _skip_space(folded, i + 1, e)
     gap = re.search(r"[\u4e00-\u9fa5”)]\s+(?=[\u4e00-\u9fa5“])", folded[content:e])

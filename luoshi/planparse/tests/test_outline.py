@@ -119,3 +119,15 @@ def test_a_plan_without_title_line_has_none() -> None:
     plan = parse("2022年是重要一年。各级党组织要坚持学习。\n一、要求\n")
     assert plan["title"] is None and plan["year"] == 2022
     assert len(plan["preamble"]) == 2
+
+
+def test_a_short_label_before_a_colon_is_the_title() -> None:
+    plan = parse("（一）时间安排：每月20日开展主题党日。遇节假日顺延。\n")
+    node = plan["outline"][0]
+    assert node["title"] == "时间安排"
+    assert [m["text"] for m in node["measures"]] == ["每月20日开展主题党日。", "遇节假日顺延。"]
+
+
+def test_a_comma_after_a_numeral_is_no_marker() -> None:
+    plan = parse("一、要求\n三，四月份完成部署。\n")
+    assert len(plan["outline"]) == 1 and plan["outline"][0]["measures"][0]["text"] == "三，四月份完成部署。"
