@@ -25,6 +25,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
             build_demo(password=PASSWORD)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with empty rate-limit windows (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
     """For tests that commit (live server): the demo, rebuilt if an earlier one was flushed."""

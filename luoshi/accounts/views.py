@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luoshi.accounts import actions
+from luoshi.accounts import actions, ratelimit
 from luoshi.accounts.choices import Role
 from luoshi.accounts.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
 from luoshi.accounts.models import User
 from luoshi.core.access import require_role
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
+from luoshi.core.middleware import client_address
 from luoshi.core.paging import paginate
 from luoshi.orgs.models import Organization
 
@@ -27,6 +28,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = ""
     form = LoginForm(request.POST or None)
+    if request.method == "POST":
+        limit, window = ratelimit.LOGIN_PER_ADDRESS
+        wait = ratelimit.hit(f"login:{client_address(request)}", limit, window)
+        if wait:
+            response = render(
+                request,
+                "accounts/login.html",
+                {"form": LoginForm(), "next": next_url, "throttled": wait},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.authenticate(form.cleaned_data["username"], form.cleaned_data["password"])

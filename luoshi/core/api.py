@@ -68,6 +68,14 @@ def build_api() -> NinjaAPI:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(api, request, exc.status_code, str(exc))
 
+    from luoshi.accounts.api import Throttled
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = _error(api, request, 429, str(exc))
+        response["Retry-After"] = str(exc.wait)
+        return response
+
     @api.exception_handler(ActionRefused)
     def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
         return _error(api, request, 400, str(exc))

@@ -157,3 +157,33 @@ def test_none_of_the_last_five_passwords_may_be_reused(persona) -> None:
     with pytest.raises(ValidationError):
         actions.set_password(user, passwords[2], acting_user=user)
     actions.set_password(user, passwords[0], acting_user=user)  # six changes ago: allowed again
+
+
+def test_login_attempts_per_address_are_limited_with_retry_after(monkeypatch) -> None:
+    from django.core.cache import cache
+
+    from luoshi.accounts import ratelimit
+
+    cache.clear()
+    monkeypatch.setattr(ratelimit, "LOGIN_PER_ADDRESS", (3, 60))
+    client = Client()
+    for username in ("a1", "a2", "a3"):
+        assert post_login(client, username, "x").status_code == 200
+    page = post_login(client, "jgdw", PASSWORD)
+    assert page.status_code == 429 and int(page["Retry-After"]) > 0
+    assert "过于频繁" in page.content.decode()
+    api = Client().post(
+        "/api/auth/token", {"username": "jgdw", "password": PASSWORD}, content_type="application/json"
+    )
+    assert api.status_code == 429 and api["Retry-After"] and "频繁" in api.json()["detail"]
+    cache.clear()
+
+
+def test_the_window_ends() -> None:
+    from django.core.cache import cache
+
+    from luoshi.accounts.ratelimit import hit
+
+    cache.clear()
+    assert [hit("k", 2, 60, now=1000.0) for _ in range(3)] == [0, 0, 20]
+    assert hit("k", 2, 60, now=1021.0) == 0  # the next window
