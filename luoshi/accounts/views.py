@@ -87,7 +87,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 def _org_choices(request: HttpRequest):  # noqa: ANN202 - a queryset
-    return Organization.objects.visible_to(request.user).filter(is_active=True)
+    return Organization.objects.assignable_by(request.user)
 
 
 @require_role(Role.SYSADMIN)

@@ -13,9 +13,16 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from luoshi.core.fields import EncryptedCharField, mask_id_number, mask_mobile
-from luoshi.core.models import ScopedManager, TimeStampedModel, VersionedModel
+from luoshi.core.models import ScopedManager, ScopedQuerySet, TimeStampedModel, VersionedModel
 from luoshi.core.scope import PATH_SEGMENT
 from luoshi.orgs.choices import Education, Gender, OrgKind, PartyStatus, PostKind
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    def assignable_by(self, user: Any) -> OrganizationQuerySet:
+        """Active organisations in the user's scope, in tree order: the choices of every
+        form that assigns work or accounts to an organisation."""
+        return self.visible_to(user).filter(is_active=True).order_by("path")
 
 
 class Organization(TimeStampedModel, VersionedModel):
@@ -41,7 +48,7 @@ class Organization(TimeStampedModel, VersionedModel):
     order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在用", default=True, help_text="撤销的组织保留历史记录，不再分配任务")
 
-    objects = ScopedManager()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]

@@ -85,7 +85,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _parents(request: HttpRequest):  # noqa: ANN202 - a queryset
-    return Organization.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+    return Organization.objects.assignable_by(request.user)
 
 
 @require_role(Role.SYSADMIN)

@@ -32,7 +32,7 @@ def _office_only(request: HttpRequest) -> HttpResponse | None:
 
 
 def _orgs(request: HttpRequest) -> Any:
-    return Organization.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+    return Organization.objects.assignable_by(request.user)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:

@@ -164,7 +164,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "plans": plans,
         "sections": list(dict.fromkeys(sections)),
-        "orgs": Organization.objects.visible_to(request.user).filter(is_active=True).order_by("path"),
+        "orgs": Organization.objects.assignable_by(request.user),
         "statuses": [("open", "未完成"), *OccurrenceStatus.choices],
         "query": request.GET.urlencode(),
     }
@@ -255,7 +255,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fire_form = None
     if task.needs_decision and request.user.role == Role.PLAN_OFFICE:
         fire_form = FireEventForm(
-            orgs=Organization.objects.visible_to(request.user).filter(is_active=True),
+            orgs=Organization.objects.assignable_by(request.user),
             initial={"orgs": task.responsible_orgs.all()},
         )
     context = {
@@ -272,9 +272,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_fire(request: HttpRequest, pk: int) -> HttpResponse:
     """The event of an event-triggered task happened: its occurrences are created now."""
     task = get_visible_or_404(Task.objects.all(), request.user, pk=pk)
-    form = FireEventForm(
-        request.POST, orgs=Organization.objects.visible_to(request.user).filter(is_active=True)
-    )
+    form = FireEventForm(request.POST, orgs=Organization.objects.assignable_by(request.user))
     if not form.is_valid():
         messages.error(request, "请填写完成时限并选择责任单位。")
         return redirect("tasks:task", pk=task.pk)
