@@ -76,6 +76,12 @@ def build_api() -> NinjaAPI:
         response["Retry-After"] = str(exc.wait)
         return response
 
+    from luoshi.core.concurrency import ConflictError
+
+    @api.exception_handler(ConflictError)
+    def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        return _error(api, request, 409, str(exc))
+
     @api.exception_handler(ActionRefused)
     def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
         return _error(api, request, 400, str(exc))

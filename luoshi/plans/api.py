@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from luoshi.core.api import page_of
@@ -87,7 +88,7 @@ def list_plans(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[s
     return {"items": rows, "count": count}
 
 
-@router.get("/{plan_id}")
+@router.get("/{int:plan_id}")
 def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     """The plan, its plan JSON and the proposed tasks."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
@@ -111,8 +112,115 @@ class PublishOut(Schema):
     occurrences: int
 
 
-@router.post("/{plan_id}/publish", response=PublishOut)
+@router.post("/{int:plan_id}/publish", response=PublishOut)
 def publish(request: HttpRequest, plan_id: int) -> dict[str, int]:
     """Publishes the proposals as they stand, all or nothing."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
     return actions.publish_plan(acting_user=request.user, plan=plan)
+
+
+class ProposalIn(Schema):
+    version: int
+    title: str | None = None
+    lead_org: int | None = None
+    responsible_orgs: list[int] | None = None
+    schedule_kind: str | None = None
+    freq: str | None = None
+    when: str | None = None
+    day: int | None = None
+    target_count: int | None = None
+    target_unit: str | None = None
+    dropped: bool | None = None
+
+
+def _plan_and_proposal(request: HttpRequest, plan_id: int, proposal_id: int) -> tuple[Plan, Any]:
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    return plan, get_object_or_404(plan.proposals, pk=proposal_id)
+
+
+@router.patch("/{int:plan_id}/proposals/{int:proposal_id}")
+def edit_proposal(
+    request: HttpRequest, plan_id: int, proposal_id: int, payload: ProposalIn
+) -> dict[str, Any]:
+    """Changes a proposed task; a stale `version` answers 409 and changes nothing."""
+    from luoshi.orgs.models import Organization
+
+    _, proposal = _plan_and_proposal(request, plan_id, proposal_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    responsible = None
+    if "responsible_orgs" in data:
+        ids = data.pop("responsible_orgs") or []
+        responsible = list(Organization.objects.assignable_by(request.user).filter(pk__in=ids))
+        if len(responsible) != len(set(ids)):
+            raise HttpError(400, "责任单位不存在或不在您的数据范围内。")
+    if "lead_org" in data:
+        lead_id = data.pop("lead_org")
+        data["lead_org"] = (
+            Organization.objects.assignable_by(request.user).filter(pk=lead_id).first() if lead_id else None
+        )
+        if lead_id and data["lead_org"] is None:
+            raise HttpError(400, "牵头单位不存在或不在您的数据范围内。")
+    for text_field in ("schedule_kind", "freq", "when", "target_unit"):
+        if text_field in data and data[text_field] is None:
+            data[text_field] = ""
+    actions.update_proposal(
+        acting_user=request.user, proposal=proposal, expected_version=version, responsible=responsible, **data
+    )
+    proposal.refresh_from_db()
+    return proposal_json(proposal)
+
+
+@router.post("/{int:plan_id}/proposals/{int:proposal_id}/split")
+def split(request: HttpRequest, plan_id: int, proposal_id: int) -> dict[str, Any]:
+    _, proposal = _plan_and_proposal(request, plan_id, proposal_id)
+    return proposal_json(actions.split_proposal(acting_user=request.user, proposal=proposal))
+
+
+class MergeIn(Schema):
+    ids: list[int]
+
+
+@router.post("/{int:plan_id}/proposals/merge")
+def merge(request: HttpRequest, plan_id: int, payload: MergeIn) -> dict[str, Any]:
+    """Merges proposals into the first of them (by order); the others are dropped."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    chosen = sorted(plan.proposals.filter(pk__in=payload.ids), key=lambda p: p.order)
+    return proposal_json(actions.merge_proposals(acting_user=request.user, proposals=chosen))
+
+
+@router.post("/{int:plan_id}/findings/{int:finding_id}/dismiss")
+def dismiss(request: HttpRequest, plan_id: int, finding_id: int) -> dict[str, Any]:
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    finding = get_object_or_404(plan.findings, pk=finding_id)
+    actions.dismiss_finding(acting_user=request.user, finding=finding)
+    return {"id": finding.pk, "dismissed": True}
+
+
+class NextYearIn(Schema):
+    year: int
+
+
+@router.post("/{int:plan_id}/next-year", response={201: PlanOut})
+def next_year(request: HttpRequest, plan_id: int, payload: NextYearIn) -> Status:
+    """A draft for a later year from this plan, its tasks copied as proposals."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    return Status(201, actions.start_next_plan(acting_user=request.user, plan=plan, year=payload.year))
+
+
+@router.get("/{int:old_id}/compare/{int:new_id}")
+def compare(request: HttpRequest, old_id: int, new_id: int) -> dict[str, Any]:
+    """Measure by measure: unchanged, changed, added, removed."""
+    visible = Plan.objects.visible_to(request.user)
+    rows = actions.compare_plans(get_object_or_404(visible, pk=old_id), get_object_or_404(visible, pk=new_id))
+    return {
+        "items": [
+            {
+                "status": r["status"],
+                "old": r["old"].text if r["old"] else None,
+                "new": r["new"].text if r["new"] else None,
+            }
+            for r in rows
+        ],
+        "count": len(rows),
+    }

@@ -123,7 +123,7 @@ def report_json(r: Report) -> dict[str, Any]:
     }
 
 
-@router.get("/occurrences/{occurrence_id}")
+@router.get("/occurrences/{int:occurrence_id}")
 def get_occurrence(request: HttpRequest, occurrence_id: int) -> dict[str, Any]:
     reports = Report.objects.select_related("author").prefetch_related("evidence")
     occ = get_object_or_404(
@@ -135,7 +135,7 @@ def get_occurrence(request: HttpRequest, occurrence_id: int) -> dict[str, Any]:
     return occurrence_json(occ) | {"reports": [report_json(r) for r in occ.reports.all()]}
 
 
-@router.post("/occurrences/{occurrence_id}/reports", response={201: dict})
+@router.post("/occurrences/{int:occurrence_id}/reports", response={201: dict})
 def create_report(
     request: HttpRequest,
     occurrence_id: int,
@@ -156,7 +156,7 @@ class ReviewIn(Schema):
     comment: str = ""
 
 
-@router.post("/reports/{report_id}/review")
+@router.post("/reports/{int:report_id}/review")
 def review(request: HttpRequest, report_id: int, payload: ReviewIn) -> dict[str, Any]:
     """Accepts or returns a report; the occurrence becomes 已完成 or 已退回."""
     report = get_object_or_404(
@@ -173,3 +173,20 @@ def review(request: HttpRequest, report_id: int, payload: ReviewIn) -> dict[str,
         "occurrence_status": occ.status,
         "occurrence_status_label": OccurrenceStatus(occ.status).label,
     }
+
+
+class FireIn(Schema):
+    due_date: dt.date
+    orgs: list[int]
+    label: str = ""
+
+
+@router.post("/tasks/{int:task_id}/fire")
+def fire(request: HttpRequest, task_id: int, payload: FireIn) -> dict[str, Any]:
+    """The event of an event-triggered task happened: occurrences for these organisations."""
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_id)
+    orgs = list(Organization.objects.assignable_by(request.user).filter(pk__in=payload.orgs))
+    created = actions.fire_event_task(
+        acting_user=request.user, task=task, due_date=payload.due_date, orgs=orgs, label=payload.label
+    )
+    return {"occurrences": created}

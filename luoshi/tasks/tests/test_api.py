@@ -106,3 +106,72 @@ def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("记录.pdf", pdf_bytes(["record"]), content_type="application/pdf")
+
+
+def test_the_review_step_through_the_api(api_token) -> None:
+    office = api(api_token("jgdw"))
+    with REFERENCE.open("rb") as f:
+        plan_id = office.post("/api/plans", {"file": f}).json()["id"]
+    plan = office.get(f"/api/plans/{plan_id}").json()
+    first, second = plan["proposals"][:2]
+    branch = Occurrence.objects.filter(org__name="办公室党支部").first().org_id
+    edited = office.patch(
+        f"/api/plans/{plan_id}/proposals/{first['id']}",
+        {
+            "version": first["version"],
+            "title": "改写",
+            "responsible_orgs": [branch],
+            "freq": "quarterly",
+            "schedule_kind": "recurring",
+        },
+        content_type="application/json",
+    )
+    assert (
+        edited.status_code == 200
+        and edited.json()["title"] == "改写"
+        and edited.json()["responsible_orgs"] == [branch]
+    )
+    stale = office.patch(
+        f"/api/plans/{plan_id}/proposals/{first['id']}",
+        {"version": first["version"], "title": "过期"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
+    outsider = office.patch(
+        f"/api/plans/{plan_id}/proposals/{first['id']}",
+        {"version": edited.json()["version"], "responsible_orgs": [999999]},
+        content_type="application/json",
+    )
+    assert outsider.status_code == 400
+    assert office.post(f"/api/plans/{plan_id}/proposals/{second['id']}/split").status_code == 200
+    merged = office.post(
+        f"/api/plans/{plan_id}/proposals/merge",
+        {"ids": [first["id"], second["id"]]},
+        content_type="application/json",
+    )
+    assert merged.status_code == 200 and merged.json()["id"] == first["id"]
+    finding = plan["findings"][0]
+    assert office.post(f"/api/plans/{plan_id}/findings/{finding['id']}/dismiss").json()["dismissed"] is True
+    assert (
+        api(api_token("zhibu1"))
+        .post(f"/api/plans/{plan_id}/proposals/merge", {"ids": []}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    published = office.post(f"/api/plans/{plan_id}/publish").json()
+    assert published["tasks"] > 0
+    nxt = office.post(f"/api/plans/{plan_id}/next-year", {"year": 2023}, content_type="application/json")
+    assert nxt.status_code == 201 and nxt.json()["year"] == 2023
+    diff = office.get(f"/api/plans/{plan_id}/compare/{nxt.json()['id']}").json()
+    assert diff["count"] > 0 and {i["status"] for i in diff["items"]} == {"unchanged"}
+    event = next(
+        t
+        for t in office.get(f"/api/tasks?plan={plan_id}&limit=500").json()["items"]
+        if t["schedule"]["kind"] == "event"
+    )
+    fired = office.post(
+        f"/api/tasks/{event['id']}/fire",
+        {"due_date": "2022-09-01", "orgs": [branch]},
+        content_type="application/json",
+    )
+    assert fired.status_code == 200 and fired.json()["occurrences"] == 1
