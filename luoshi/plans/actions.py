@@ -132,6 +132,22 @@ def _work_items(parsed: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], 
     return items
 
 
+def replace_draft(*, acting_user: Any, plan: Plan, data: bytes, filename: str) -> Plan:
+    """The office fixed the document (placeholders, repeats) and uploads it again: the draft
+    and its proposals are replaced by a fresh parse. Only a draft can be replaced; all or nothing."""
+    require_plan_office(acting_user)
+    _editable(plan)
+    with transaction.atomic():
+        new = import_plan(acting_user=acting_user, data=data, filename=filename, year=plan.year)
+        Plan.objects.filter(pk=new.pk).update(previous=plan.previous)
+        record(
+            AuditAction.DELETE, actor=acting_user, obj=plan, message=f"以修改后的文档替换（新草稿 {new.pk}）"
+        )
+        plan.delete()
+    new.refresh_from_db()
+    return new
+
+
 def _save_measures_and_proposals(plan: Plan, parsed: dict[str, Any], directory: Directory) -> None:
     measures: list[Measure] = []
     drafts: list[Draft] = []

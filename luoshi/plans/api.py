@@ -82,6 +82,28 @@ def import_plan(request: HttpRequest, file: File[UploadedFile], year: Form[int |
     )
 
 
+@router.post("/{int:plan_id}/replace", response={201: ImportOut})
+def replace(request: HttpRequest, plan_id: int, file: File[UploadedFile]) -> Status:
+    """Replaces a draft by a corrected document, parsed afresh."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    new = actions.replace_draft(
+        acting_user=request.user,
+        plan=plan,
+        data=file.read(actions.MAX_PLAN_BYTES + 1),
+        filename=file.name or "plan.txt",
+    )
+    return Status(
+        201,
+        {
+            "id": new.pk,
+            "status": new.status,
+            "measures": new.measures.count(),
+            "proposals": new.proposals.count(),
+            "findings": new.findings.count(),
+        },
+    )
+
+
 @router.get("", response=PlanList)
 def list_plans(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     count, rows = page_of(Plan.objects.visible_to(request.user), limit, offset)

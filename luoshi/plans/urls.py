@@ -9,6 +9,7 @@ urlpatterns = [
     path("compare/", views.plan_compare, name="compare"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
+    path("<int:pk>/replace/", views.plan_replace, name="replace"),
     path("<int:pk>/next-year/", views.plan_next_year, name="next_year"),
     path("<int:pk>/sections/assign/", views.section_assign, name="section_assign"),
     path("<int:pk>/proposals/new/", views.proposal_add, name="proposal_add"),

@@ -308,6 +308,32 @@ def finding_dismiss(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespo
 
 
 @require_POST
+def plan_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _office_only(request):
+        return refused
+    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择修改后的文档。")
+        return redirect("plans:detail", pk=plan.pk)
+    try:
+        new = actions.replace_draft(
+            acting_user=request.user,
+            plan=plan,
+            data=upload.read(actions.MAX_PLAN_BYTES + 1),
+            filename=upload.name,
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(
+        request,
+        f"已用修改后的文档重新解析：{new.proposals.count()}条建议任务，草稿问题{new.findings.count()}处。",
+    )
+    return redirect("plans:detail", pk=new.pk)
+
+
+@require_POST
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _office_only(request):
         return refused

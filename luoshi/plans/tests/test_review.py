@@ -134,3 +134,34 @@ def test_next_year_draft_copies_tasks_and_the_comparison_shows_changes(draft) ->
     assert (
         counts["changed"] == 1 and counts["removed"] == 1 and counts["unchanged"] == plan.measures.count() - 2
     )
+
+
+def test_a_corrected_document_replaces_the_draft(draft) -> None:
+    client, plan = draft
+    fixed = (
+        REFERENCE.read_text(encoding="utf-8")
+        .replace("XXX", "习近平")
+        .replace("XX届", "十九届")
+        .replace("XX", "甲市")
+    )
+    response = client.post(
+        f"/plans/{plan.pk}/replace/", {"file": SimpleUploadedFile("改.txt", fixed.encode())}
+    )
+    new = Plan.objects.order_by("-id").first()
+    assert response.status_code == 302 and new.pk != plan.pk
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+    assert not new.findings.filter(kind="placeholder").exists()
+    client.post(f"/plans/{new.pk}/publish/")
+    assert (
+        client.post(
+            f"/plans/{new.pk}/replace/", {"file": SimpleUploadedFile("x.txt", fixed.encode())}
+        ).status_code
+        == 302
+    )
+    assert Plan.objects.filter(pk=new.pk, status="published").exists()  # a published plan is never replaced
+
+
+def test_a_bad_corrected_document_keeps_the_draft(draft) -> None:
+    client, plan = draft
+    client.post(f"/plans/{plan.pk}/replace/", {"file": SimpleUploadedFile("x.txt", b"")})
+    assert Plan.objects.filter(pk=plan.pk).exists()
