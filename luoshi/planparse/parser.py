@@ -35,6 +35,9 @@ ISSUER_BANNER = re.compile(r"^[\u4e00-\u9fa5()\s]{2,40}(?:文件|公报|通报|�
 DATE_LINE = re.compile(
     r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$"
 )
+LAYOUT_LINE = re.compile(
+    r"\s*(?:[-—–]+\s*\d{1,4}\s*[-—–]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|附件\s*\d*\s*:?)\s*"
+)
 PUBLICATION_NOTE = re.compile(r"^[(]?\s*此件(?:公开发布|不公开|依申请公开)\s*[)]?$")
 NOTICE_TITLE = re.compile(r"关于印发.*的?通知$|关于.*的通知$")
 TITLE_WORDS = (
@@ -98,6 +101,8 @@ def parse_text(
     roots: list[Node] = []
     stack: list[Node] = []
     for index, (s, e) in enumerate(lines):
+        if LAYOUT_LINE.fullmatch(folded, s, e):
+            continue  # page numbers and 附件 labels left in the text are no content
         if index < first_heading:
             if index == title_line or cover.get(index) == "meta":
                 continue
@@ -233,7 +238,9 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
     for i, t in enumerate(texts):
         if not t:
             continue
-        if DOC_NUMBER.match(t) or ISSUER_BANNER.match(t) or DATE_LINE.match(t) or PUBLICATION_NOTE.match(t):
+        if LAYOUT_LINE.fullmatch(t):
+            cover[i] = "meta"
+        elif DOC_NUMBER.match(t) or ISSUER_BANNER.match(t) or DATE_LINE.match(t) or PUBLICATION_NOTE.match(t):
             cover[i] = "meta"
             notice_end = max(notice_end, i)
         elif has_notice and t.endswith(":") and len(t) < 120 and re.search(r"各|有关|、|,", t):

@@ -131,3 +131,10 @@ def test_a_short_label_before_a_colon_is_the_title() -> None:
 def test_a_comma_after_a_numeral_is_no_marker() -> None:
     plan = parse("一、要求\n三，四月份完成部署。\n")
     assert len(plan["outline"]) == 1 and plan["outline"][0]["measures"][0]["text"] == "三，四月份完成部署。"
+
+
+def test_attachment_labels_and_page_numbers_are_no_content() -> None:
+    plan = parse("附件1\n2024年党建工作要点\n一、要求\n认真学习。\n— 2 —\n严格考核。\n")
+    assert plan["title"] == "2024年党建工作要点"
+    assert plan["preamble"] == []
+    assert [m["text"] for m in plan["outline"][0]["measures"]] == ["认真学习。", "严格考核。"]
