@@ -329,7 +329,7 @@ def _counting_verb(text: str, s: int) -> bool:
 
 FANOUT = re.compile(
     r"(?:厅系统|系统|机关)?(?:各级|各|每个|每一个|所属|直属|全体)(?P<what>基层党组织|党组织|党支部|支部|党总支|党委|党组"
-    r"|处室[(（]单位[)）]|处室|单位|部门|街道|专班|基层党组织书记)(?:书记)?"
+    r"|处室[(（]单位[)）]|处室|科室|单位|部门|街道|专班|基层党组织书记|团支部|工会小组)(?:书记)?"
 )
 FANOUT_SCOPE = {
     "基层党组织": "basic_level",
@@ -341,6 +341,7 @@ FANOUT_SCOPE = {
     "党委": "party_committee",
     "党组": "party_group",
     "处室": "division",
+    "科室": "division",
     "单位": "division",
     "部门": "division",
     "街道": "street",
@@ -350,12 +351,14 @@ DIVISIONS_WITH_UNITS = re.compile(r"处室[(（]单位[)）]")
 ORG_SUFFIX = (
     r"(?:党组[(（]党委[)）]理论学习中心组|理论学习中心组|党工委|党组织|党组|党委|党总支|党支部|纪工委|纪委|纪检监察组|"
     r"纪检组|领导小组|工作小组|学习小组|工作专班|专班|委员会|办公室|开发区|街道办事处|教育中心|政治教育中心|"
+    r"团委|团支部|团工委|工会|妇委会|妇联|组织部|宣传部|统战部|政法委|机关工委|编办|"
     r"中心|局|厅)"
 )
 ORG_SUFFIX_RE = re.compile(ORG_SUFFIX)
 NAME_CHAR = re.compile(r"[\u4e00-\u9fa5()（）]")
 ROLE = re.compile(
     r"(?:(?:党组|党委|党总支|党支部|支部|基层党组织)?(?:书记|副书记))|领导班子成员|领导班子|班子成员|党员领导干部|纪检委员|组织委员|宣传委员"
+    r"|主要负责同志|主要负责人|分管领导|支部委员|党务工作者"
 )
 # Words that end a run before an organisation's name: verbs and particles that plans put
 # in front of the body they address ("听取林草局党组", "发挥机关纪委作用", "督导机关党组织").

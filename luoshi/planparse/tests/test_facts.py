@@ -175,3 +175,17 @@ def test_every_year_by_a_date_is_one_deadline() -> None:
 def test_a_named_quarter_is_due_at_its_end(sentence, when) -> None:
     [schedule] = one(sentence, "schedules")
     assert (schedule["kind"], schedule["when"]) == ("once", when)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("机关工会组织开展健步走活动。", "机关工会"),
+        ("团委牵头开展青年活动。", "团委"),
+        ("组织部负责干部培训。", "组织部"),
+        ("各科室要认真落实。", "各科室"),
+        ("主要负责同志要亲自抓。", "主要负责同志"),
+    ],
+)
+def test_more_kinds_of_bodies_and_roles(sentence, actor) -> None:
+    assert actor in [a["text"] for a in one(sentence, "actors")]
