@@ -189,3 +189,8 @@ def test_a_named_quarter_is_due_at_its_end(sentence, when) -> None:
 )
 def test_more_kinds_of_bodies_and_roles(sentence, actor) -> None:
     assert actor in [a["text"] for a in one(sentence, "actors")]
+
+
+def test_every_single_month_with_a_measure_word() -> None:
+    [schedule] = one("每个月召开一次支委会。", "schedules")
+    assert (schedule["freq"], schedule["count"]) == ("monthly", 1)
