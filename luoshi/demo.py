@@ -241,6 +241,7 @@ def _build_accounts(password: str, orgs: dict[str, Organization], people: list[P
             person=person,
             must_change_password=False,  # demo accounts are ready to use (issue A)
             password_changed_at=now,
+            second_factor_waived=role in Role.administrators(),  # real administrators bind an authenticator
         )
         user.set_password(password)
         user.save()
@@ -291,3 +292,4 @@ def print_logins(password: str | None) -> None:
         print(f"密码（所有演示账户相同）：{password}")
     else:
         print("密码：见首次生成演示数据时的输出；或用空数据库运行 `luoshi demo --password 新密码`。")
+    print("演示管理员账户免二次验证；正式的管理员账户首次登录时须绑定身份验证器（TOTP）。")

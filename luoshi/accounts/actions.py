@@ -54,28 +54,81 @@ def authenticate(username: str, password: str) -> User:
         record(AuditAction.LOGIN_FAILED, actor=user, obj=user, message="账户已锁定或停用")
         raise LoginRefused(LOGIN_REFUSED)
     if not user.check_password(password):
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            user.refresh_from_db(fields=["failed_logins"])
-            record(
-                AuditAction.LOGIN_FAILED,
-                actor=user,
-                obj=user,
-                message=f"密码错误（第{user.failed_logins}次）",
-            )
-            if user.failed_logins >= settings.LUOSHI_LOGIN_MAX_FAILURES:
-                until = now + dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_MINUTES)
-                User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-                record(
-                    AuditAction.LOCKOUT,
-                    actor=user,
-                    obj=user,
-                    message=f"锁定至 {timezone.localtime(until):%H:%M}",
-                )
+        count_failure(user, "密码错误", now)
         raise LoginRefused(LOGIN_REFUSED)
     if user.failed_logins or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     return user
+
+
+def count_failure(user: User, what: str, now: Any = None) -> None:
+    """One more failed attempt (password or second factor); the fifth locks the account.
+
+    An atomic increment, so parallel guesses are all counted; the lockout is audited.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        record(AuditAction.LOGIN_FAILED, actor=user, obj=user, message=f"{what}（第{user.failed_logins}次）")
+        if user.failed_logins >= settings.LUOSHI_LOGIN_MAX_FAILURES:
+            until = now + dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
+            record(
+                AuditAction.LOCKOUT, actor=user, obj=user, message=f"锁定至 {timezone.localtime(until):%H:%M}"
+            )
+
+
+def needs_second_factor(user: User) -> bool:
+    """Administrators log in with a TOTP code as well (SECURITY.md); demo administrators
+    are waived so that people and scripts can log in at once."""
+    return user.is_administrator and not user.second_factor_waived
+
+
+def otp_secret(user: User) -> str:
+    """The user's TOTP secret, created on first use (stored encrypted)."""
+    import pyotp
+
+    if not user.otp_secret:
+        user.otp_secret = pyotp.random_base32()
+        user.save(update_fields=["otp_secret"])
+    return str(user.otp_secret)
+
+
+def otp_uri(user: User) -> str:
+    import pyotp
+
+    return str(pyotp.TOTP(otp_secret(user)).provisioning_uri(name=user.username, issuer_name="落实"))
+
+
+def verify_second_factor(user: User, code: str, now: Any = None) -> None:
+    """Checks a TOTP code (±1 step for clock drift). A code is good once: the step it
+    belongs to must be newer than the last one used, claimed with a conditional UPDATE.
+    Failures count toward the same lockout as passwords."""
+    import pyotp
+
+    now = now or timezone.now()
+    if user.is_locked(now) or not user.is_active:
+        raise LoginRefused(LOGIN_REFUSED)
+    code = (code or "").strip()
+    totp = pyotp.TOTP(otp_secret(user))
+    current = totp.timecode(now)
+    step = next(
+        (
+            current + offset
+            for offset in (0, -1, 1)
+            if code.isdigit() and len(code) == 6 and totp.generate_otp(current + offset) == code
+        ),
+        None,
+    )
+    if step is None or not User.objects.filter(pk=user.pk, otp_last_step__lt=step).update(otp_last_step=step):
+        count_failure(user, "验证码错误或已使用", now)
+        raise LoginRefused("验证码不正确或已使用过，请输入验证器上新的6位数字。")
+    if user.otp_confirmed_at is None:
+        User.objects.filter(pk=user.pk).update(otp_confirmed_at=now)
+        record(AuditAction.UPDATE, actor=user, obj=user, message="绑定身份验证器")
+    if user.failed_logins:
+        User.objects.filter(pk=user.pk).update(failed_logins=0)
 
 
 def start_session(request: HttpRequest, user: User) -> None:
@@ -186,9 +239,14 @@ def unlock_user(*, acting_user: User, user: User) -> None:
         record(AuditAction.UPDATE, actor=acting_user, obj=user, message="解除锁定")
 
 
-def issue_api_token(username: str, password: str) -> str:
-    """Password check under the same lockout policy as the login page, then a fresh token."""
+def issue_api_token(username: str, password: str, otp: str = "") -> str:
+    """Password check under the same lockout policy as the login page (and the TOTP code
+    for administrators), then a fresh token."""
     user = authenticate(username, password)
+    if needs_second_factor(user):
+        if user.otp_confirmed_at is None:
+            raise LoginRefused("管理员须先在网页登录并绑定身份验证器。")
+        verify_second_factor(user, otp)
     token = ApiToken.new_token()
     with transaction.atomic():
         ApiToken.objects.create(

@@ -20,6 +20,7 @@ class Throttled(Exception):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""  # administrators: the current code of their authenticator
 
 
 class TokenOut(Schema):
@@ -34,6 +35,6 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     if wait:
         raise Throttled(wait)
     try:
-        return {"token": issue_api_token(payload.username, payload.password)}
+        return {"token": issue_api_token(payload.username, payload.password, payload.otp)}
     except LoginRefused as refused:
         raise HttpError(401, str(refused)) from None

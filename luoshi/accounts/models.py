@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from luoshi.accounts.choices import Role
+from luoshi.core.fields import EncryptedCharField
 from luoshi.core.models import ScopedQuerySet, VersionedModel
 from luoshi.core.scope import root_path_of
 
@@ -53,6 +54,12 @@ class User(AbstractBaseUser, VersionedModel):
     must_change_password = models.BooleanField("下次登录须改密码", default=True)
     # Bumped on logout and on disabling: sessions carrying an older value are ended.
     session_generation = models.PositiveIntegerField(default=0)
+    # The administrators' second factor (TOTP): secret encrypted, last used time step
+    # (a code is good once), waived only for demo accounts.
+    otp_secret = EncryptedCharField("验证器密钥", blank=True, default="")
+    otp_confirmed_at = models.DateTimeField("绑定验证器时间", null=True, blank=True)
+    otp_last_step = models.BigIntegerField(default=0)
+    second_factor_waived = models.BooleanField("免二次验证（仅演示账户）", default=False)
 
     objects = UserManager()
 

@@ -5,6 +5,7 @@ from luoshi.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.second_factor, name="second_factor"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),

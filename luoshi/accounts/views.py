@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,9 +47,53 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except actions.LoginRefused as refused:
             form.add_error(None, str(refused))
         else:
+            if actions.needs_second_factor(user):
+                request.session["otp_user"] = user.pk
+                request.session["otp_started"] = timezone.now().timestamp()
+                request.session["otp_next"] = next_url
+                return redirect("accounts:second_factor")
             actions.start_session(request, user)
             return redirect(next_url or "core:home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
+
+
+OTP_PENDING_SECONDS = 300
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The administrators' second step: a TOTP code; on first login the authenticator is
+    bound here. Nothing is reachable until it succeeds."""
+    pending = request.session.get("otp_user")
+    started = request.session.get("otp_started", 0)
+    if not pending or timezone.now().timestamp() - started > OTP_PENDING_SECONDS:
+        for key in ("otp_user", "otp_started", "otp_next"):
+            request.session.pop(key, None)
+        messages.info(request, "请重新登录。")
+        return redirect("accounts:login")
+    user = User.objects.select_related("org").get(pk=pending)
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.verify_second_factor(user, request.POST.get("code", ""))
+        except actions.LoginRefused as refused:
+            error = str(refused)
+        else:
+            next_url = request.session.get("otp_next", "")
+            for key in ("otp_user", "otp_started", "otp_next"):
+                request.session.pop(key, None)
+            actions.start_session(request, user)
+            return redirect(next_url or "core:home")
+    enrolling = user.otp_confirmed_at is None
+    context = {"error": error, "enrolling": enrolling, "username": user.username}
+    if enrolling:
+        secret = actions.otp_secret(user)
+        context |= {
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "uri": actions.otp_uri(user),
+        }
+    return render(request, "accounts/second_factor.html", context, status=400 if error else 200)
 
 
 @require_POST
