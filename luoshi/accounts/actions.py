@@ -233,6 +233,13 @@ def update_user(*, acting_user: User, user: User, expected_version: int, **chang
     return user
 
 
+def reset_second_factor(*, acting_user: User, user: User) -> None:
+    """The administrator lost their authenticator: they bind a new one at next login."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(otp_secret="", otp_confirmed_at=None)
+        record(AuditAction.UPDATE, actor=acting_user, obj=user, message="重置身份验证器")
+
+
 def unlock_user(*, acting_user: User, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(locked_until=None, failed_logins=0)

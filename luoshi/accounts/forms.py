@@ -79,3 +79,4 @@ class ResetPasswordForm(StyledForm):
     password = forms.CharField(
         label="临时密码", strip=False, widget=forms.PasswordInput, help_text="用户下次登录须修改密码。"
     )
+    reset_otp = forms.BooleanField(label="同时重置身份验证器（管理员丢失手机时）", required=False)

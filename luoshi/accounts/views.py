@@ -205,6 +205,8 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
                     user, form.cleaned_data["password"], acting_user=request.user, temporary=True
                 )
                 actions.unlock_user(acting_user=request.user, user=user)
+                if form.cleaned_data["reset_otp"]:
+                    actions.reset_second_factor(acting_user=request.user, user=user)
                 actions.end_all_sessions(user)
         except ValidationError as error:
             form.add_error("password", error)

@@ -82,3 +82,15 @@ def test_the_token_endpoint_asks_administrators_for_a_code(real_admin) -> None:
 def test_demo_administrators_are_waived_and_business_roles_never_asked(login_as) -> None:
     assert login_as("sysadmin").get("/accounts/users/").status_code == 200
     assert not actions.needs_second_factor(User.objects.get(username="jgdw"))
+
+
+def test_the_security_administrator_resets_a_lost_authenticator(real_admin, login_as) -> None:
+    User.objects.filter(pk=real_admin.pk).update(
+        otp_confirmed_at=timezone.now(), otp_secret="JBSWY3DPEHPK3PXP"
+    )
+    response = login_as("secadmin").post(
+        f"/accounts/users/{real_admin.pk}/reset-password/", {"password": "Reset-pass-88", "reset_otp": "on"}
+    )
+    assert response.status_code == 302
+    real_admin.refresh_from_db()
+    assert real_admin.otp_confirmed_at is None and real_admin.otp_secret == ""
