@@ -81,6 +81,36 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         time.sleep(args.interval * 60)
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    _django()
+    from luoshi.core.backup import BackupError, backup
+
+    try:
+        folder = backup(Path(args.dir))
+    except (BackupError, OSError) as error:
+        print(f"luoshi: 备份失败：{error}", file=sys.stderr)
+        return 1
+    print(f"已备份到 {folder}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    _django()
+    from luoshi.core.backup import BackupError, restore
+
+    try:
+        rows = restore(Path(args.dir))
+    except (BackupError, OSError, ValueError) as error:
+        print(f"luoshi: 恢复失败：{error}", file=sys.stderr)
+        return 1
+    print(f"已恢复 {sum(rows.values())} 条记录，审计日志校验通过。")
+    return 0
+
+
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
     from luoshi.audit.actions import verify_chain
@@ -121,6 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_cmd_manage)
+
+    backup = sub.add_parser("backup", help="备份数据库和佐证材料到目录")
+    backup.add_argument("dir")
+    backup.set_defaults(func=_cmd_backup)
+    restore = sub.add_parser("restore", help="从备份目录恢复到空数据库")
+    restore.add_argument("dir")
+    restore.set_defaults(func=_cmd_restore)
 
     audit = sub.add_parser("audit", help="审计日志")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -95,6 +95,7 @@ _database_url = os.environ.get("LUOSHI_DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

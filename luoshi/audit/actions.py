@@ -26,6 +26,10 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+def _to_milliseconds(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def record(
     action: str,
     *,
@@ -49,8 +53,9 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.last_seq + 1,
-            # Microseconds are kept by both databases; rounding here keeps the hash stable.
-            at=timezone.now().astimezone(dt.UTC),
+            # Milliseconds: what both databases and Django's JSON (backups) keep exactly,
+            # so the hash computed now still holds after a backup is restored.
+            at=_to_milliseconds(timezone.now().astimezone(dt.UTC)),
             actor_id=getattr(actor, "pk", None),
             actor_name=getattr(actor, "username", "") or "",
             actor_role=getattr(actor, "role", "") or "",

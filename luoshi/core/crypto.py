@@ -61,6 +61,10 @@ class Sm4GcmProvider:
     def digest(self, data: bytes) -> str:
         return sm3_hex(data)
 
+    def fingerprint(self) -> str:
+        """Names the key without revealing it: backups record it, restores compare it."""
+        return sm3_hex(b"luoshi-key-fingerprint:" + self._key)[:16]
+
     def blind_index(self, value: str) -> str:
         """A keyed digest for exact-match lookups on an encrypted column."""
         return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()
