@@ -10,7 +10,7 @@ from luoshi.audit.actions import record, snapshot
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
 from luoshi.core.errors import ActionRefused
-from luoshi.orgs.models import Organization, Person
+from luoshi.orgs.models import Organization, Person, Post
 
 ORG_AUDIT_FIELDS = ["name", "short_name", "kind", "parent", "aliases", "duty_keywords", "order", "is_active"]
 
@@ -68,3 +68,89 @@ def can_reveal(user: Any, person: Person) -> bool:
     if user.role == Role.PLAN_OFFICE:
         return True
     return user.role == Role.ORG_STAFF and user.org is not None and person.org.path.startswith(user.org.path)
+
+
+PERSON_AUDIT_FIELDS = [
+    "name",
+    "org",
+    "gender",
+    "birth_date",
+    "ethnic_group",
+    "education",
+    "party_status",
+    "joined_party_on",
+    "job_title",
+    "mobile",
+    "id_number",
+]
+
+
+def can_manage_people(user: Any, org: Organization) -> bool:
+    """The plan office manages the department's people; organisation staff their own subtree."""
+    from luoshi.accounts.choices import Role
+
+    if user.org is None:
+        return False
+    if user.role == Role.PLAN_OFFICE:
+        return org.path.startswith(user.org.path[:7])
+    return user.role == Role.ORG_STAFF and org.path.startswith(user.org.path)
+
+
+def save_person(
+    *, acting_user: Any, person: Person | None, expected_version: int | None = None, **fields: Any
+) -> Person:
+    """Creates or changes a person; personal fields enter the audit log only as digests."""
+    from luoshi.core.errors import refuse_access
+
+    if not can_manage_people(acting_user, fields.get("org") or person.org):  # type: ignore[union-attr]
+        raise refuse_access("您不能管理该组织的人员。", actor=acting_user, obj=person)
+    if person is None:
+        person = Person(**fields)
+        with transaction.atomic():
+            person.save()
+            record(
+                AuditAction.CREATE, actor=acting_user, obj=person, after=snapshot(person, PERSON_AUDIT_FIELDS)
+            )
+        return person
+    if not can_manage_people(acting_user, person.org):
+        raise refuse_access("您不能管理该组织的人员。", actor=acting_user, obj=person)
+    before = snapshot(person, PERSON_AUDIT_FIELDS)
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, fields[name])
+    if changed:
+        with transaction.atomic():
+            save_versioned(person, expected_version or 0, changed)
+            record(
+                AuditAction.UPDATE,
+                actor=acting_user,
+                obj=person,
+                before=before,
+                after=snapshot(person, PERSON_AUDIT_FIELDS),
+            )
+    return person
+
+
+def add_post(
+    *, acting_user: Any, person: Person, org: Organization, kind: str, started_on: Any = None
+) -> Post:
+    from luoshi.core.errors import refuse_access
+
+    if not can_manage_people(acting_user, org):
+        raise refuse_access("您不能管理该组织的人员。", actor=acting_user, obj=person)
+    if Post.objects.filter(person=person, org=org, kind=kind, ended_on__isnull=True).exists():
+        raise ActionRefused("此人在该组织已担任该职务。")
+    with transaction.atomic():
+        post = Post.objects.create(person=person, org=org, kind=kind, started_on=started_on)
+        record(AuditAction.CREATE, actor=acting_user, obj=post, after={"org": org.pk, "kind": kind})
+    return post
+
+
+def end_post(*, acting_user: Any, post: Post, ended_on: Any) -> None:
+    from luoshi.core.errors import refuse_access
+
+    if not can_manage_people(acting_user, post.org):
+        raise refuse_access("您不能管理该组织的人员。", actor=acting_user, obj=post)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk, ended_on__isnull=True).update(ended_on=ended_on)
+        record(AuditAction.UPDATE, actor=acting_user, obj=post, message=f"离任 {ended_on}")

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from luoshi.core.forms import StyledForm
-from luoshi.orgs.choices import OrgKind
+from luoshi.orgs.choices import Education, Gender, OrgKind, PartyStatus, PostKind
 
 
 class OrganizationForm(StyledForm):
@@ -32,3 +32,66 @@ class OrganizationForm(StyledForm):
         self.fields["parent"].label_from_instance = lambda o: "　" * o.depth + o.name
 
     FIELDS = ["name", "short_name", "kind", "parent", "aliases", "duty_keywords", "order", "is_active"]
+
+
+class PersonForm(StyledForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    org = forms.ModelChoiceField(label="所在组织", queryset=None)
+    gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Gender.choices], required=False)
+    birth_date = forms.DateField(
+        label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ethnic_group = forms.CharField(label="民族", max_length=20, required=False)
+    education = forms.ChoiceField(label="学历", choices=[("", "—"), *Education.choices], required=False)
+    party_status = forms.ChoiceField(label="政治面貌", choices=PartyStatus.choices)
+    joined_party_on = forms.DateField(
+        label="入党时间", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    job_title = forms.CharField(label="职务", max_length=60, required=False)
+    mobile = forms.RegexField(
+        label="手机号码",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "请输入11位手机号码。"},
+    )
+    id_number = forms.RegexField(
+        label="身份证号",
+        regex=r"^\d{17}[\dXx]$",
+        required=False,
+        error_messages={"invalid": "请输入18位身份证号。"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    FIELDS = [
+        "name",
+        "org",
+        "gender",
+        "birth_date",
+        "ethnic_group",
+        "education",
+        "party_status",
+        "joined_party_on",
+        "job_title",
+        "mobile",
+        "id_number",
+    ]
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["org"].label_from_instance = lambda o: "　" * o.depth + o.name
+
+    def clean_id_number(self) -> str:
+        return str(self.cleaned_data["id_number"] or "").upper()
+
+
+class PostForm(StyledForm):
+    org = forms.ModelChoiceField(label="组织", queryset=None)
+    kind = forms.ChoiceField(label="职务", choices=PostKind.choices)
+    started_on = forms.DateField(
+        label="任职时间", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.choices import Role
@@ -13,7 +14,7 @@ from luoshi.core.errors import ActionRefused
 from luoshi.core.paging import paginate
 from luoshi.orgs import actions
 from luoshi.orgs.choices import PostKind
-from luoshi.orgs.forms import OrganizationForm
+from luoshi.orgs.forms import OrganizationForm, PersonForm, PostForm
 from luoshi.orgs.models import Organization, Person, Post
 
 
@@ -61,6 +62,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "subtree_people": Person.objects.filter(org__path__startswith=org.path).count(),
         "can_edit": request.user.role == Role.SYSADMIN,
+        "can_manage_people": actions.can_manage_people(request.user, org),
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -68,7 +70,16 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
     posts = person.posts.filter(ended_on__isnull=True).select_related("org")
-    context = {"person": person, "posts": posts, "can_reveal": actions.can_reveal(request.user, person)}
+    can_manage = actions.can_manage_people(request.user, person.org)
+    context = {
+        "person": person,
+        "posts": posts,
+        "can_reveal": actions.can_reveal(request.user, person),
+        "can_manage": can_manage,
+        "post_form": PostForm(orgs=_person_form_orgs(request), initial={"org": person.org})
+        if can_manage
+        else None,
+    }
     return render(request, "orgs/person_detail.html", context)
 
 
@@ -138,3 +149,91 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已保存组织“{org.name}”。")
             return redirect("orgs:detail", pk=org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "title": f"编辑组织：{org.name}", "org": org})
+
+
+def _person_form_orgs(request: HttpRequest):  # noqa: ANN202 - a queryset
+    return Organization.objects.assignable_by(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    orgs = _person_form_orgs(request)
+    initial = {"party_status": "full"}
+    if (org_id := request.GET.get("org", "")).isdigit():
+        initial["org"] = orgs.filter(pk=org_id).first()
+    form = PersonForm(request.POST or None, initial=initial, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in PersonForm.FIELDS}
+        try:
+            person = actions.save_person(acting_user=request.user, person=None, **fields)
+        except ActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已新增人员“{person.name}”。")
+            return redirect("orgs:person", pk=person.pk)
+    return render(request, "orgs/person_form.html", {"form": form, "title": "新增人员"})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
+    if not actions.can_manage_people(request.user, person.org):
+        return deny(request, "您不能管理该组织的人员。")
+    initial = {k: getattr(person, k) for k in PersonForm.FIELDS} | {"version": person.version}
+    if request.method == "GET":
+        actions.reveal_person(acting_user=request.user, person=person)  # the form shows the full numbers
+    form = PersonForm(request.POST or None, initial=initial, orgs=_person_form_orgs(request))
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            k: form.cleaned_data[k] if form.cleaned_data[k] is not None else "" for k in PersonForm.FIELDS
+        }
+        for date_field in ("birth_date", "joined_party_on"):
+            fields[date_field] = form.cleaned_data[date_field]
+        try:
+            actions.save_person(
+                acting_user=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+        except (ActionRefused, ConflictError) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "已保存。")
+            return redirect("orgs:person", pk=person.pk)
+    return render(
+        request,
+        "orgs/person_form.html",
+        {"form": form, "title": f"编辑人员：{person.name}", "person": person},
+    )
+
+
+@require_POST
+def post_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
+    form = PostForm(request.POST, orgs=_person_form_orgs(request))
+    if not form.is_valid():
+        messages.error(request, "请选择组织和职务。")
+        return redirect("orgs:person", pk=person.pk)
+    try:
+        actions.add_post(acting_user=request.user, person=person, **form.cleaned_data)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "已登记职务。")
+    return redirect("orgs:person", pk=person.pk)
+
+
+@require_POST
+def post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    person = get_visible_or_404(Person.objects.all(), request.user, pk=pk)
+    post = person.posts.filter(pk=post_pk, ended_on__isnull=True).select_related("org").first()
+    if post is None:
+        raise Http404
+    try:
+        actions.end_post(acting_user=request.user, post=post, ended_on=timezone.localdate())
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "已记录离任。")
+    return redirect("orgs:person", pk=person.pk)
