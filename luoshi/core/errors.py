@@ -13,3 +13,15 @@ def refuse_access(message: str, *, actor: Any = None, obj: Any = None) -> Action
 
     record(AuditAction.DENIED, actor=actor, obj=obj, message=message[:300])
     return ActionRefused(message)
+
+
+def exception_place(error: BaseException | None) -> str:
+    """ "KeyError at views.py:208": what a log may say about an exception. Never the message
+    or the traceback, which can carry personal data or a document's text."""
+    if error is None:
+        return "?"
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
+    return f"{type(error).__name__} at {where}"

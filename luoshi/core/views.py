@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from luoshi.accounts.choices import Role
+from luoshi.core.errors import exception_place
 from luoshi.orgs.models import Organization, Person
 from luoshi.tasks.ledger import scope_summary
 
@@ -53,15 +54,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Shows an error id, never a traceback; logs the id with the exception's type and place."""
     error_id = _error_id()
-    exc_type, _, tb = sys.exc_info()
-    where = ""
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is not None:
-        where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
-    log.error(
-        "error %s: %s at %s %s", error_id, getattr(exc_type, "__name__", "?"), where, request.path[:100]
-    )
+    log.error("error %s: %s %s", error_id, exception_place(sys.exc_info()[1]), request.path[:100])
     return render(request, "500.html", {"error_id": error_id}, status=500)
 
 

@@ -16,7 +16,7 @@ from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
-from luoshi.core.errors import ActionRefused, refuse_access
+from luoshi.core.errors import ActionRefused, exception_place, refuse_access
 from luoshi.core.scope import root_path_of
 from luoshi.orgs.models import Organization
 from luoshi.planparse import PlanError, parse_text, text_from_bytes
@@ -75,8 +75,8 @@ def import_plan(*, acting_user: Any, data: bytes, filename: str, year: int | Non
     ]
     try:
         parsed = parse_text(text, directory=directory, year=year)
-    except Exception:  # noqa: BLE001 - a parser fault must reach the user as a message, not a 500
-        logger.exception("plan parse failed")
+    except Exception as error:  # noqa: BLE001 - a parser fault must reach the user as a message, not a 500
+        logger.error("plan parse failed: %s", exception_place(error))
         raise ActionRefused("文档解析失败，请检查文档内容；如问题持续，请联系系统管理员。") from None
     if parsed["year"] is None:
         raise ActionRefused("无法从文档中确定年度，请在导入时填写年度。")

@@ -140,3 +140,13 @@ def test_publishing_the_reference_plan_takes_a_bounded_number_of_queries(
     plan = actions.import_plan(acting_user=office, data=REFERENCE.read_bytes(), filename="要点.txt")
     with django_assert_max_num_queries(plan.proposals.count() + 40):
         actions.publish_plan(acting_user=office, plan=plan)
+
+
+def test_a_parser_fault_is_a_chinese_message_and_the_log_keeps_no_text(persona, monkeypatch, caplog) -> None:
+    def broken(*args, **kwargs):
+        raise IndexError("第七行：对9家单位开展内部巡察")
+
+    monkeypatch.setattr(actions, "parse_text", broken)
+    with pytest.raises(ActionRefused, match="文档解析失败"):
+        actions.import_plan(acting_user=persona("jgdw"), data=REFERENCE.read_bytes(), filename="要点.txt")
+    assert "IndexError" in caplog.text and "巡察" not in caplog.text and "Traceback" not in caplog.text
