@@ -11,6 +11,8 @@ import time
 from django.core.cache import cache
 
 LOGIN_PER_ADDRESS = (20, 60)  # attempts, seconds
+API_PER_TOKEN = (300, 60)  # requests, seconds
+EXPORTS_PER_USER = (10, 60)  # exports, seconds
 
 
 def hit(key: str, limit: int, window: int, now: float | None = None) -> int:

@@ -23,6 +23,14 @@ class ChineseJSONRenderer(JSONRenderer):
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from luoshi.accounts import ratelimit
+        from luoshi.accounts.api import Throttled
+        from luoshi.accounts.models import ApiToken
+
+        limit, window = ratelimit.API_PER_TOKEN
+        wait = ratelimit.hit(f"api:{ApiToken.digest_of(token)}", limit, window)
+        if wait:
+            raise Throttled(wait)
         user = user_for_token(token)
         if user is not None:
             request.user = user

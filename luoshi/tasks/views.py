@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from luoshi.accounts import ratelimit
 from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
@@ -141,6 +142,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_query(request.GET)
     tasks = ledger_tasks(request.user, filters).prefetch_related("responsible_orgs")
     export = request.GET.get("export", "")
+    if export:
+        limit, window = ratelimit.EXPORTS_PER_USER
+        wait = ratelimit.hit(f"export:{request.user.pk}", limit, window)
+        if wait:
+            response = render(
+                request, "403.html", {"reason": f"导出过于频繁，请 {wait} 秒后再试。"}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
     if export == "xlsx":
         return _export_ledger(request, filters, tasks.select_related("measure"))
     if export == "occurrences":

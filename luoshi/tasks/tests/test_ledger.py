@@ -147,3 +147,19 @@ def test_drill_down_from_task_to_occurrence_and_reports(login_as) -> None:
     occ = task.occurrences.filter(reports__isnull=False).first()
     detail = client.get(f"/tasks/occurrences/{occ.pk}/")
     assert detail.status_code == 200 and occ.reports.first().text in detail.content.decode()
+
+
+def test_exports_per_user_and_api_calls_per_token_are_limited(login_as, api_token, monkeypatch) -> None:
+    from django.test import Client
+
+    from luoshi.accounts import ratelimit
+
+    monkeypatch.setattr(ratelimit, "EXPORTS_PER_USER", (2, 60))
+    monkeypatch.setattr(ratelimit, "API_PER_TOKEN", (3, 60))
+    client = login_as("jgdw")
+    plan = demo_plan()
+    statuses = [client.get(f"/tasks/ledger/?plan={plan.pk}&export=xlsx").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    api = Client(headers={"Authorization": f"Bearer {api_token('jgdw')}"})
+    codes = [api.get("/api/orgs").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
