@@ -12,7 +12,7 @@ from luoshi.core.concurrency import save_versioned
 from luoshi.core.errors import ActionRefused
 from luoshi.orgs.models import Organization, Person, Post
 
-ORG_AUDIT_FIELDS = ["name", "short_name", "kind", "parent", "aliases", "duty_keywords", "order", "is_active"]
+ORG_AUDIT_FIELDS = Organization.EDITABLE_FIELDS
 
 
 def _check_parent(org: Organization | None, parent: Organization | None) -> None:
@@ -70,19 +70,7 @@ def can_reveal(user: Any, person: Person) -> bool:
     return user.role == Role.ORG_STAFF and user.org is not None and person.org.path.startswith(user.org.path)
 
 
-PERSON_AUDIT_FIELDS = [
-    "name",
-    "org",
-    "gender",
-    "birth_date",
-    "ethnic_group",
-    "education",
-    "party_status",
-    "joined_party_on",
-    "job_title",
-    "mobile",
-    "id_number",
-]
+PERSON_AUDIT_FIELDS = Person.EDITABLE_FIELDS
 
 
 def can_manage_people(user: Any, org: Organization) -> bool:

@@ -6,6 +6,7 @@ from django import forms
 
 from luoshi.core.forms import StyledForm
 from luoshi.orgs.choices import Education, Gender, OrgKind, PartyStatus, PostKind
+from luoshi.orgs.models import Organization, Person
 
 
 class OrganizationForm(StyledForm):
@@ -31,7 +32,7 @@ class OrganizationForm(StyledForm):
         self.fields["parent"].queryset = parents
         self.fields["parent"].label_from_instance = lambda o: "　" * o.depth + o.name
 
-    FIELDS = ["name", "short_name", "kind", "parent", "aliases", "duty_keywords", "order", "is_active"]
+    FIELDS = Organization.EDITABLE_FIELDS
 
 
 class PersonForm(StyledForm):
@@ -62,19 +63,7 @@ class PersonForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    FIELDS = [
-        "name",
-        "org",
-        "gender",
-        "birth_date",
-        "ethnic_group",
-        "education",
-        "party_status",
-        "joined_party_on",
-        "job_title",
-        "mobile",
-        "id_number",
-    ]
+    FIELDS = Person.EDITABLE_FIELDS
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

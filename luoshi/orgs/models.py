@@ -50,6 +50,18 @@ class Organization(TimeStampedModel, VersionedModel):
 
     objects = OrganizationQuerySet.as_manager()
 
+    # What a person may change on the form; the audit log records the same fields.
+    EDITABLE_FIELDS = [
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "aliases",
+        "duty_keywords",
+        "order",
+        "is_active",
+    ]
+
     class Meta:
         ordering = ["path"]
         verbose_name = "党组织/单位"
@@ -130,6 +142,22 @@ class Person(TimeStampedModel, VersionedModel):
     id_number = EncryptedCharField("身份证号", blank=True, default="")
 
     objects = ScopedManager()
+
+    # What a person may change on the form; the audit log records the same fields (the
+    # encrypted ones as keyed digests).
+    EDITABLE_FIELDS = [
+        "name",
+        "org",
+        "gender",
+        "birth_date",
+        "ethnic_group",
+        "education",
+        "party_status",
+        "joined_party_on",
+        "job_title",
+        "mobile",
+        "id_number",
+    ]
 
     class Meta:
         ordering = ["org__path", "name"]
