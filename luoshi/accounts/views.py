@@ -131,14 +131,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"page": page, "q": q})
 
 
-def _org_choices(request: HttpRequest):  # noqa: ANN202 - a queryset
-    return Organization.objects.assignable_by(request.user)
-
-
 @require_role(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    form = UserForm(request.POST or None, orgs=_org_choices(request))
+    form = UserForm(request.POST or None, orgs=Organization.objects.assignable_by(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +168,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": user.is_active,
         "version": user.version,
     }
-    form = UserForm(request.POST or None, initial=initial, orgs=_org_choices(request), editing=True)
+    form = UserForm(
+        request.POST or None,
+        initial=initial,
+        orgs=Organization.objects.assignable_by(request.user),
+        editing=True,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("display_name", "role", "org", "is_active") if data[k] != initial[k]}

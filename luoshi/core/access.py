@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -49,7 +49,3 @@ def require_role(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callabl
         return wrapped
 
     return decorator
-
-
-def model_label(obj: Model) -> str:
-    return str(obj._meta.verbose_name)

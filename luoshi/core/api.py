@@ -108,10 +108,6 @@ def build_api() -> NinjaAPI:
     return api
 
 
-class Page(Schema):
-    count: int
-
-
 def page_of(queryset: Any, limit: int, offset: int) -> tuple[int, list[Any]]:
     """count and one slice of a list; limit is clamped to 1..500."""
     limit = max(1, min(limit, 500))

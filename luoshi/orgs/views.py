@@ -76,7 +76,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "posts": posts,
         "can_reveal": actions.can_reveal(request.user, person),
         "can_manage": can_manage,
-        "post_form": PostForm(orgs=_person_form_orgs(request), initial={"org": person.org})
+        "post_form": PostForm(
+            orgs=Organization.objects.assignable_by(request.user), initial={"org": person.org}
+        )
         if can_manage
         else None,
     }
@@ -95,17 +97,19 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _parents(request: HttpRequest):  # noqa: ANN202 - a queryset
-    return Organization.objects.assignable_by(request.user)
-
-
 @require_role(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def org_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if parent_id := request.GET.get("parent", ""):
-        initial["parent"] = _parents(request).filter(pk=parent_id if parent_id.isdigit() else 0).first()
-    form = OrganizationForm(request.POST or None, initial=initial, parents=_parents(request))
+        initial["parent"] = (
+            Organization.objects.assignable_by(request.user)
+            .filter(pk=parent_id if parent_id.isdigit() else 0)
+            .first()
+        )
+    form = OrganizationForm(
+        request.POST or None, initial=initial, parents=Organization.objects.assignable_by(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in OrganizationForm.FIELDS}
         try:
@@ -124,7 +128,9 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_visible_or_404(Organization.objects.all(), request.user, pk=pk)
     initial = {k: getattr(org, k) for k in OrganizationForm.FIELDS} | {"version": org.version}
     form = OrganizationForm(
-        request.POST or None, initial=initial, parents=_parents(request).exclude(pk=org.pk)
+        request.POST or None,
+        initial=initial,
+        parents=Organization.objects.assignable_by(request.user).exclude(pk=org.pk),
     )
     if org.parent_id is None:
         form.fields["parent"].required = False
@@ -151,13 +157,9 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/org_form.html", {"form": form, "title": f"编辑组织：{org.name}", "org": org})
 
 
-def _person_form_orgs(request: HttpRequest):  # noqa: ANN202 - a queryset
-    return Organization.objects.assignable_by(request.user)
-
-
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    orgs = _person_form_orgs(request)
+    orgs = Organization.objects.assignable_by(request.user)
     initial = {"party_status": "full"}
     if (org_id := request.GET.get("org", "")).isdigit():
         initial["org"] = orgs.filter(pk=org_id).first()
@@ -182,7 +184,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {k: getattr(person, k) for k in PersonForm.FIELDS} | {"version": person.version}
     if request.method == "GET":
         actions.reveal_person(acting_user=request.user, person=person)  # the form shows the full numbers
-    form = PersonForm(request.POST or None, initial=initial, orgs=_person_form_orgs(request))
+    form = PersonForm(
+        request.POST or None, initial=initial, orgs=Organization.objects.assignable_by(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         fields = {
             k: form.cleaned_data[k] if form.cleaned_data[k] is not None else "" for k in PersonForm.FIELDS
@@ -211,7 +215,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def post_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.select_related("org"), request.user, pk=pk)
-    form = PostForm(request.POST, orgs=_person_form_orgs(request))
+    form = PostForm(request.POST, orgs=Organization.objects.assignable_by(request.user))
     if not form.is_valid():
         messages.error(request, "请选择组织和职务。")
         return redirect("orgs:person", pk=person.pk)

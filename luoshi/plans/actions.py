@@ -592,6 +592,5 @@ def compare_plans(old: Plan, new: Plan) -> list[dict[str, Any]]:
         else:
             rows.append({"status": "added", "old": None, "new": m})
     rows += [{"status": "removed", "old": m, "new": None} for m in old_measures if m.pk not in used]
-    order = {"new": 0}
-    rows.sort(key=lambda r: (r["new"].seq if r["new"] else 10_000 + r["old"].seq, order.get("new", 0)))
+    rows.sort(key=lambda r: r["new"].seq if r["new"] else 10_000 + r["old"].seq)
     return rows

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,7 @@ from luoshi.orgs.models import Organization
 from luoshi.plans import actions
 from luoshi.plans.choices import PlanStatus
 from luoshi.plans.forms import ImportForm, ManualProposalForm, NextYearForm, ProposalForm, SectionAssignForm
-from luoshi.plans.models import Plan, PlanFinding, Proposal
+from luoshi.plans.models import Plan, Proposal
 from luoshi.tasks.actions import load_calendar
 from luoshi.tasks.calendar import CalendarMissing, WorkCalendar
 from luoshi.tasks.schedules import periods
@@ -29,10 +29,6 @@ def _office_only(request: HttpRequest) -> HttpResponse | None:
     if request.user.role != Role.PLAN_OFFICE:
         return deny(request, "只有机关党委管理员可以管理工作要点。")
     return None
-
-
-def _orgs(request: HttpRequest) -> Any:
-    return Organization.objects.assignable_by(request.user)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -66,7 +62,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_import.html", {"form": form})
 
 
-def highlighted_text(plan: Plan, findings: list[PlanFinding]) -> SafeString:
+def highlighted_text(plan: Plan) -> SafeString:
     """The plan text as HTML with each measure in a <mark> that the proposals link to."""
     text = plan.text
     marks = sorted((m.span_start, m.span_end, m.seq) for m in plan.measures.all())
@@ -113,7 +109,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "sections": sections,
-        "text_html": highlighted_text(plan, findings),
+        "text_html": highlighted_text(plan),
         "findings": [f for f in findings if not f.dismissed],
         "finding_counts": Counter(f.get_kind_display() for f in findings if not f.dismissed).most_common(),
         "dismissed_count": sum(1 for f in findings if f.dismissed),
@@ -121,8 +117,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active_count": sum(1 for p in proposals if not p.dropped),
         "decision_count": sum(1 for p in proposals if not p.dropped and p.needs_decision),
         "calendar_warning": calendar_warning,
-        "assign_form": SectionAssignForm(orgs=_orgs(request)) if editable else None,
-        "manual_form": ManualProposalForm(orgs=_orgs(request)) if editable else None,
+        "assign_form": SectionAssignForm(orgs=Organization.objects.assignable_by(request.user))
+        if editable
+        else None,
+        "manual_form": ManualProposalForm(orgs=Organization.objects.assignable_by(request.user))
+        if editable
+        else None,
         "next_form": NextYearForm(initial={"year": plan.year + 1}),
         "can_manage": request.user.role == Role.PLAN_OFFICE,
     }
@@ -131,8 +131,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> tuple[Plan, Proposal]:
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    from django.shortcuts import get_object_or_404
-
     return plan, get_object_or_404(plan.proposals.select_related("lead_org"), pk=proposal_pk)
 
 
@@ -154,7 +152,9 @@ def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         "dropped": proposal.dropped,
         "version": proposal.version,
     }
-    form = ProposalForm(request.POST or None, initial=initial, orgs=_orgs(request))
+    form = ProposalForm(
+        request.POST or None, initial=initial, orgs=Organization.objects.assignable_by(request.user)
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -248,7 +248,7 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    form = ManualProposalForm(request.POST, orgs=_orgs(request))
+    form = ManualProposalForm(request.POST, orgs=Organization.objects.assignable_by(request.user))
     if form.is_valid():
         try:
             p = actions.add_proposal(
@@ -273,7 +273,7 @@ def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    form = SectionAssignForm(request.POST, orgs=_orgs(request))
+    form = SectionAssignForm(request.POST, orgs=Organization.objects.assignable_by(request.user))
     if not form.is_valid():
         messages.error(request, "请选择责任单位。")
         return redirect("plans:detail", pk=plan.pk)
@@ -297,11 +297,7 @@ def finding_dismiss(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespo
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    finding = plan.findings.filter(pk=finding_pk).first()
-    if finding is None:
-        from django.http import Http404
-
-        raise Http404
+    finding = get_object_or_404(plan.findings, pk=finding_pk)
     actions.dismiss_finding(acting_user=request.user, finding=finding)
     messages.info(request, "已忽略该问题。")
     return redirect("plans:detail", pk=plan.pk)

@@ -171,11 +171,16 @@ def occurrence_light(o: Occurrence, today: dt.date | None = None) -> tuple[str, 
     return "grey", o.get_status_display()
 
 
-def occurrence_export_rows(user: Any, f: LedgerFilters) -> Any:
-    """The occurrences of the ledger's tasks as export rows, streamed in chunks."""
+def ledger_occurrences(user: Any, f: LedgerFilters) -> QuerySet[Occurrence]:
+    """The occurrences of the ledger's tasks, in scope and filters: the export's rows."""
     tasks = ledger_tasks(user, f).values("pk")
+    return Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks)
+
+
+def occurrence_export_rows(user: Any, f: LedgerFilters) -> Any:
+    """The ledger's occurrences as export rows, streamed in chunks."""
     occurrences = (
-        Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks)
+        ledger_occurrences(user, f)
         .select_related("task", "org")
         .order_by("task__plan", "task__order", "due_date", "org__path")
     )
@@ -189,11 +194,6 @@ def occurrence_export_rows(user: Any, f: LedgerFilters) -> Any:
             "target": f"{o.achieved_count}/{o.target_count}" if o.target_count else "",
             "progress": "",
         }
-
-
-def occurrence_export_count(user: Any, f: LedgerFilters) -> int:
-    tasks = ledger_tasks(user, f).values("pk")
-    return Occurrence.objects.filter(occurrence_filter(user, f, prefix=""), task__in=tasks).count()
 
 
 def scope_summary(user: Any, behind: int = 5) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from luoshi.tasks.forms import CalendarDayForm, FireEventForm, ReportEditForm, R
 from luoshi.tasks.ledger import (
     LedgerFilters,
     attach_counts,
+    ledger_occurrences,
     ledger_tasks,
-    occurrence_export_count,
     occurrence_export_rows,
     occurrence_light,
     traffic_light,
@@ -210,7 +210,7 @@ def _export_ledger(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> 
 
 
 def _export_occurrences(request: HttpRequest, filters: LedgerFilters) -> HttpResponse:
-    total = occurrence_export_count(request.user, filters)
+    total = ledger_occurrences(request.user, filters).count()
     title = "任务事项明细"
     record(
         AuditAction.EXPORT,
