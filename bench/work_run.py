@@ -34,8 +34,10 @@ def main() -> None:
     from luoshi.demo_year import REFERENCE_PLAN
     from luoshi.plans import actions
     from luoshi.tasks.exports import occurrences_xlsx
-    from luoshi.tasks.ledger import LedgerFilters, occurrence_export_rows
-    from luoshi.tasks.models import Occurrence, Task
+    from luoshi.tasks.ledger import occurrence_export_rows
+    from luoshi.tasks.models import Task
+    from luoshi.work.filters import OccurrenceFilters
+    from luoshi.work.models import Occurrence
 
     call_command("migrate", verbosity=0)
     build_demo(password="Bench-pass-2022")
@@ -55,17 +57,17 @@ def main() -> None:
     )
 
     # Bring the last plan to 20,000 occurrences: extra monthly periods for its tasks' organisations.
-    tasks = list(Task.objects.filter(plan=plan).prefetch_related("responsible_orgs"))
-    have = Occurrence.objects.filter(task__plan=plan).count()
+    tasks = list(Task.objects.filter(plan=plan).select_related("duty").prefetch_related("duty__responsible_orgs"))
+    have = Occurrence.objects.filter(duty__task__plan=plan).count()
     extra, i = [], 0
     while have + len(extra) < 20_000:
         task = tasks[i % len(tasks)]
-        orgs = list(task.responsible_orgs.all())
+        orgs = list(task.duty.responsible_orgs.all())
         org = orgs[(i // len(tasks)) % len(orgs)]
         day = dt.date(2022, 1, 1) + dt.timedelta(days=i % 365)
         extra.append(
             Occurrence(
-                task=task,
+                duty=task.duty,
                 org=org,
                 period=f"附加{i}",
                 period_start=day,
@@ -75,7 +77,7 @@ def main() -> None:
         )
         i += 1
     Occurrence.objects.bulk_create(extra, batch_size=2000)
-    total = Occurrence.objects.filter(task__plan=plan).count()
+    total = Occurrence.objects.filter(duty__task__plan=plan).count()
 
     client = Client()
     client.post("/accounts/login/", {"username": "jgdw", "password": "Bench-pass-2022"})
@@ -96,10 +98,10 @@ def main() -> None:
         300,
     )
 
-    filters = LedgerFilters(plan=plan.pk)
+    filters = OccurrenceFilters(plan=plan.pk)
     start = time.perf_counter()
 
-    data = occurrences_xlsx("任务事项明细", occurrence_export_rows(office, filters))
+    data = occurrences_xlsx("任务事项明细", occurrence_export_rows(office, filters), dt.date.today())
     seconds = time.perf_counter() - start
     report(f"导出 {total} 行事项 .xlsx（{len(data) // 1024} KB）", seconds, "s", 10)
 

@@ -29,7 +29,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
-    from luoshi.tasks.actions import mark_overdue
+    from luoshi.work.actions import mark_overdue
 
     mark_overdue()  # the embedded default has no separate worker: bring statuses up to date at start
     from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
@@ -71,7 +71,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import time
 
     _django()
-    from luoshi.tasks.actions import mark_overdue
+    from luoshi.work.actions import mark_overdue
 
     while True:
         changed = mark_overdue()

@@ -257,16 +257,19 @@ def build_demo(password: str | None = None, seed: int = 2022) -> str:
         orgs = _build_tree()
         people = _build_people(rng, orgs)
         _build_accounts(password, orgs, people)
-        from luoshi.demo_year import build_year
+        from luoshi.demo_year import build_years
 
-        year = build_year(seed)
+        years = build_years(seed)
+        published = "；".join(f"{y['year']}年{y['tasks']}项任务、{y['occurrences']}个事项" for y in years)
         record(
             AuditAction.CREATE,
             object_type="demo",
             object_repr="演示数据",
             message=f"生成演示单位：{len(orgs)}个组织、{len(people)}名人员、{len(ACCOUNTS)}个账户；"
-            f"发布2022年工作要点：{year['tasks']}项任务、{year['occurrences']}个事项",
+            f"发布工作要点：{published}",
         )
+        if years[-1].get("note"):
+            print(years[-1]["note"])
     return password
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -20,9 +21,11 @@ from luoshi.accounts.models import User
 from luoshi.core.samplefiles import pdf_bytes, png_bytes
 from luoshi.orgs.models import Organization
 from luoshi.plans import actions as plan_actions
-from luoshi.tasks.choices import OccurrenceStatus, ReportStatus
-from luoshi.tasks.models import Evidence, Occurrence, Report, StatusChange
-from luoshi.tasks.uploads import store_upload
+from luoshi.work.actions import fire_duty, load_calendar
+from luoshi.work.calendar import CalendarMissing
+from luoshi.work.choices import OccurrenceStatus, ReportStatus
+from luoshi.work.models import Evidence, Occurrence, Report, StatusChange
+from luoshi.work.uploads import store_upload
 
 REFERENCE_PLAN = Path(__file__).parent / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
 REPORT_TEXTS = [
@@ -80,24 +83,76 @@ def _change(occ: Occurrence, old: str, new: str, by: User | None, day: dt.date, 
     StatusChange.objects.filter(pk=change.pk).update(at=_at(day, 18))
 
 
-def build_year(seed: int = 2022) -> dict[str, int]:
+def current_demo_year(today: dt.date) -> tuple[int, str]:
+    """The year of the machine's date, or the latest year the calendar knows (with a note)
+    when chinese-calendar has no holidays for it yet (they are published in November)."""
+    for year in range(today.year, 2021, -1):
+        try:
+            load_calendar([year])
+        except CalendarMissing:
+            continue
+        note = "" if year == today.year else f"节假日数据尚未包含{today.year}年，演示使用{year}年。"
+        return year, note
+    return 2022, f"节假日数据尚未包含{today.year}年，演示使用2022年。"
+
+
+def build_years(seed: int = 2022) -> list[dict[str, Any]]:
+    """The reference plan twice: 2022 as a finished year, and the current year with activity
+    up to today, so that due-soon, late and returned work shows on the day anyone runs it."""
+    today = timezone.localdate()
+    current, note = current_demo_year(today)
+    results = [build_year(seed, 2022, as_of=min(today, dt.date(2023, 1, 31)))]
+    if current != 2022:
+        results.append(build_year(seed + 1, current, as_of=today, lands_zhibu1=True))
+    results[-1]["note"] = note
+    return results
+
+
+def _event_due_soon(plan: Any, office: User, today: dt.date) -> None:
+    """An event the office fires this week (a cadre changed posts: update the 主体责任清单),
+    due in five working days, so the branches have something due soon whatever the date."""
+    event = plan.tasks.filter(duty__schedule_kind="event").select_related("duty").first()
+    if event is None or event.duty.year != today.year:
+        return
+    calendar = load_calendar([today.year])
+    due = today
+    for _ in range(5):
+        due = calendar.next_workday_on_or_after(due + dt.timedelta(days=1))
+    if due.year != today.year:
+        return
+    first_branch = User.objects.get(username="zhibu1").org
+    branches = Organization.objects.filter(parent=first_branch.parent, kind=first_branch.kind, is_active=True)
+    orgs = list(branches.order_by("path")[:8])
+    fire_duty(acting_user=office, duty=event.duty, due_date=due, orgs=orgs, label=f"{today.month}月人事调整")
+
+
+def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False) -> dict[str, Any]:
+    """Imports and publishes the reference plan for `year`, then plays out every occurrence
+    due before `as_of`."""
     office = User.objects.get(username="jgdw")
     plan = plan_actions.import_plan(
-        acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename=REFERENCE_PLAN.name
+        acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename=REFERENCE_PLAN.name, year=year
     )
-    result = plan_actions.publish_plan(acting_user=office, plan=plan)
+    result: dict[str, Any] = plan_actions.publish_plan(acting_user=office, plan=plan)
+    result["year"] = year
     rng = random.Random(seed)
     staff: dict[int, User] = {}
-    today = timezone.localdate()
-    # The first branch secretary (zhibu1) lands on something to do: the latest two
+    today = as_of
+    # The first branch secretary (zhibu1) lands on something to do: the latest two past-due
     # occurrences of the branch are one returned for correction and one overdue.
     first_branch = User.objects.get(username="zhibu1").org
-    latest = Occurrence.objects.filter(task__plan=plan, org=first_branch).order_by("-due_date", "-id")[:2]
-    forced = {o.pk: roll for o, roll in zip(latest, (0.87, 0.99), strict=False)}
+    forced: dict[int, float] = {}
+    if lands_zhibu1:
+        latest = Occurrence.objects.filter(
+            duty__task__plan=plan, org=first_branch, due_date__lt=today
+        ).order_by("-due_date", "-id")[:2]
+        forced = {o.pk: roll for o, roll in zip(latest, (0.87, 0.99), strict=False)}
     with transaction.atomic():
+        if lands_zhibu1:
+            _event_due_soon(plan, office, today)
         for occ in (
-            Occurrence.objects.filter(task__plan=plan)
-            .select_related("org", "task")
+            Occurrence.objects.filter(duty__task__plan=plan)
+            .select_related("org", "duty")
             .order_by("due_date", "id")
         ):
             if occ.due_date >= today:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.orgs",
     "luoshi.accounts",
+    "luoshi.work",
     "luoshi.plans",
     "luoshi.tasks",
 ]
@@ -115,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +161,8 @@ CSRF_FAILURE_VIEW = "luoshi.core.views.csrf_failure"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# The one "due soon" window (calendar days) of every page, the API and the exports.
+LUOSHI_DUE_SOON_DAYS = int(os.environ.get("LUOSHI_DUE_SOON_DAYS", "14"))
 USE_I18N = True
 USE_TZ = True
 

@@ -1,11 +1,14 @@
 from django.urls import include, path
 
 from luoshi.core.api import build_api
+from luoshi.work.views import home
 
 api = build_api()
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("luoshi.core.urls")),
+    path("work/", include("luoshi.work.urls")),
     path("accounts/", include("luoshi.accounts.urls")),
     path("orgs/", include("luoshi.orgs.urls")),
     path("audit/", include("luoshi.audit.urls")),

@@ -53,7 +53,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session["otp_next"] = next_url
                 return redirect("accounts:second_factor")
             actions.start_session(request, user)
-            return redirect(next_url or "core:home")
+            return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
 
 
@@ -84,7 +84,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             for key in ("otp_user", "otp_started", "otp_next"):
                 request.session.pop(key, None)
             actions.start_session(request, user)
-            return redirect(next_url or "core:home")
+            return redirect(next_url or "home")
     enrolling = user.otp_confirmed_at is None
     context = {"error": error, "enrolling": enrolling, "username": user.username}
     if enrolling:
@@ -117,7 +117,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -99,12 +99,14 @@ def build_api() -> NinjaAPI:
     from luoshi.orgs.api import router as orgs_router
     from luoshi.plans.api import router as plans_router
     from luoshi.tasks.api import router as tasks_router
+    from luoshi.work.api import router as work_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/audit", audit_router)
     api.add_router("/plans", plans_router)
     api.add_router("", tasks_router)
+    api.add_router("", work_router)
     return api
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from luoshi.core.crypto import get_provider
 
-APPS = ["orgs", "accounts", "audit", "plans", "tasks"]
+APPS = ["orgs", "accounts", "audit", "work", "plans", "tasks"]
 MANIFEST = "manifest.json"
 DATA = "data.json"
 

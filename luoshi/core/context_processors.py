@@ -12,16 +12,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    nav = [("core:home", "工作台")]
+    nav = [("home", "工作台")]
     if user.role not in Role.without_business_scope():
         nav += [
-            ("tasks:my_work", "我的待办"),
+            ("work:my_work", "我的待办"),
             ("tasks:ledger", "任务台账"),
             ("plans:list", "工作要点"),
             ("orgs:tree", "组织机构"),
         ]
     if user.role in (Role.SYSADMIN, Role.PLAN_OFFICE):
-        nav.append(("tasks:calendar", "工作日历"))
+        nav.append(("work:calendar", "工作日历"))
     if user.role in (Role.SYSADMIN, Role.SECADMIN):
         nav.append(("accounts:user_list", "账户管理"))
     if user.role == Role.AUDITADMIN:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import secrets
 import sys
@@ -9,29 +8,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from luoshi.accounts.choices import Role
 from luoshi.core.errors import exception_place
-from luoshi.orgs.models import Organization, Person
-from luoshi.tasks.ledger import scope_summary
 
 log = logging.getLogger("luoshi.errors")
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The workspace: what the user's role works on, and the size of their scope."""
-    user = request.user
-    context = {"role_label": user.get_role_display()}
-    if user.role not in Role.without_business_scope():
-        orgs = Organization.objects.visible_to(user)
-        context |= {
-            "org_count": orgs.count(),
-            "people_count": Person.objects.visible_to(user).count(),
-            "summary": scope_summary(user),
-            "yesterday": timezone.localdate() - dt.timedelta(days=1),
-        }
-    return render(request, "core/home.html", context)
 
 
 @login_not_required

@@ -23,10 +23,10 @@ from luoshi.planparse import PlanError, parse_text, text_from_bytes
 from luoshi.plans.choices import PlanStatus
 from luoshi.plans.models import Measure, Plan, PlanFinding, Proposal
 from luoshi.plans.proposals import Directory, Draft, OrgInfo, drafts_for_measure
-from luoshi.tasks.actions import load_calendar
-from luoshi.tasks.calendar import CalendarMissing
-from luoshi.tasks.models import Occurrence, Task
-from luoshi.tasks.schedules import Schedule, periods
+from luoshi.tasks.models import Task
+from luoshi.work.actions import DutySpec, create_duties
+from luoshi.work.choices import DutyKind
+from luoshi.work.models import ScheduleFields
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -389,16 +389,13 @@ def dismiss_finding(*, acting_user: Any, finding: PlanFinding) -> None:
 # --- publish ---------------------------------------------------------------------------
 
 
-def schedule_of(p: Proposal | Task) -> Schedule:
-    return Schedule(kind=p.schedule_kind or None, freq=p.freq or None, when=p.when or None, day=p.day)
-
-
 def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
-    """Turns the proposals into tasks and occurrences — all or nothing, exactly once.
+    """Turns the proposals into tasks, each owning a duty that fans out to occurrences —
+    all or nothing, exactly once.
 
     The draft→published flip is a conditional UPDATE checked by row count, so of two
-    people publishing at once one succeeds and the other is told it is done. Costs one
-    INSERT per task and bulk inserts for organisations and occurrences.
+    people publishing at once one succeeds and the other is told it is done. The duties
+    and occurrences come from luoshi.work in bulk; then one bulk INSERT for the tasks.
     """
     require_plan_office(acting_user)
     proposals = list(
@@ -411,75 +408,53 @@ def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
     missing = [p for p in proposals if not p.responsible_orgs.all()]
     if missing:
         raise ActionRefused(f"有{len(missing)}条任务还没有责任单位，请先补充：“{missing[0].title[:30]}”。")
-    try:
-        calendar = load_calendar([plan.year])
-    except CalendarMissing as missing_year:
-        raise ActionRefused(str(missing_year)) from None
-    task_count = occurrence_count = 0
     with transaction.atomic():
         claimed = Plan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
             status=PlanStatus.PUBLISHED, published_at=timezone.now(), version=F("version") + 1
         )
         if claimed != 1:
             raise ActionRefused("该工作要点已经发布。")
-        responsible_rows, related_rows, occurrences = [], [], []
-        office = plan.office
-        for p in proposals:
-            m = p.measure
-            task = Task.objects.create(
-                plan=plan,
-                measure=m,
-                order=p.order,
-                section=p.section,
-                title=p.title,
-                measure_text=m.text if m else "",
-                span_start=p.clause_start if m else None,
-                span_end=p.clause_end if m else None,
-                lead_org=p.lead_org or office,
-                schedule_kind=p.schedule_kind,
-                freq=p.freq,
-                when=p.when,
-                day=p.day,
-                schedule_text=p.schedule_text,
-                target_count=p.target_count,
-                target_unit=p.target_unit,
-                created_by=acting_user,
-            )
-            task_count += 1
-            orgs = list(p.responsible_orgs.all())
-            responsible_rows += [
-                Task.responsible_orgs.through(task_id=task.pk, organization_id=o.pk) for o in orgs
+        specs = [
+            DutySpec.of(p.title, p.lead_org or plan.office, list(p.responsible_orgs.all()), p)
+            for p in proposals
+        ]
+        duties, occurrence_count = create_duties(
+            acting_user=acting_user, unit=plan.org, year=plan.year, kind=DutyKind.TASK, specs=specs
+        )
+        tasks = Task.objects.bulk_create(
+            [
+                Task(
+                    duty=duty,
+                    plan=plan,
+                    measure=p.measure,
+                    order=p.order,
+                    section=p.section,
+                    title=p.title,
+                    measure_text=p.measure.text if p.measure else "",
+                    span_start=p.clause_start if p.measure else None,
+                    span_end=p.clause_end if p.measure else None,
+                    created_by=acting_user,
+                )
+                for p, duty in zip(proposals, duties, strict=True)
             ]
-            related_rows += [
-                Task.related_orgs.through(task_id=task.pk, organization_id=o.pk) for o in p.related_orgs.all()
+        )
+        Task.related_orgs.through.objects.bulk_create(
+            [
+                Task.related_orgs.through(task_id=task.pk, organization_id=o.pk)
+                for p, task in zip(proposals, tasks, strict=True)
+                for o in p.related_orgs.all()
             ]
-            target = p.target_count or (p.count_per_period if (p.count_per_period or 0) > 1 else None)
-            for period in periods(schedule_of(p), plan.year, calendar):
-                for org in orgs:
-                    occurrences.append(
-                        Occurrence(
-                            task=task,
-                            org=org,
-                            period=period.label,
-                            period_start=period.start,
-                            due_date=period.due,
-                            target_count=target,
-                        )
-                    )
-        Task.responsible_orgs.through.objects.bulk_create(responsible_rows)
-        Task.related_orgs.through.objects.bulk_create(related_rows)
-        Occurrence.objects.bulk_create(occurrences, batch_size=1000)
-        occurrence_count = len(occurrences)
+        )
         record(
             AuditAction.UPDATE,
             actor=acting_user,
             obj=plan,
             message="发布工作要点",
             before={"status": PlanStatus.DRAFT},
-            after={"status": PlanStatus.PUBLISHED, "tasks": task_count, "occurrences": occurrence_count},
+            after={"status": PlanStatus.PUBLISHED, "tasks": len(tasks), "occurrences": occurrence_count},
         )
     plan.refresh_from_db()
-    return {"tasks": task_count, "occurrences": occurrence_count}
+    return {"tasks": len(tasks), "occurrences": occurrence_count}
 
 
 # --- next year and comparison -----------------------------------------------------------
@@ -496,15 +471,20 @@ def start_next_plan(*, acting_user: Any, plan: Plan, year: int) -> Plan:
     if year <= plan.year or year > plan.year + 5:
         raise ActionRefused("新年度应晚于原工作要点的年度（最多晚5年）。")
     shift = year - plan.year
-    source = (
-        list(plan.tasks.prefetch_related("responsible_orgs", "related_orgs"))
-        if plan.status == PlanStatus.PUBLISHED
-        else []
-    )
-    if not source:
-        source = list(
-            plan.proposals.filter(dropped=False).prefetch_related("responsible_orgs", "related_orgs")
+    # (what it was, its schedule and owners): tasks of a published plan, else the proposals.
+    source: list[tuple[Any, ScheduleFields, Any, list[Organization]]] = [
+        (t, t.duty, t.duty.lead_org, list(t.duty.responsible_orgs.all()))
+        for t in plan.tasks.select_related("duty__lead_org").prefetch_related(
+            "duty__responsible_orgs", "related_orgs"
         )
+    ]
+    if not source:
+        source = [
+            (p, p, p.lead_org, list(p.responsible_orgs.all()))
+            for p in plan.proposals.filter(dropped=False)
+            .select_related("lead_org")
+            .prefetch_related("responsible_orgs", "related_orgs")
+        ]
     with transaction.atomic():
         new = Plan.objects.create(
             title=re.sub(str(plan.year), str(year), plan.title)[:200],
@@ -531,7 +511,7 @@ def start_next_plan(*, acting_user: Any, plan: Plan, year: int) -> Plan:
                 from_heading=m.from_heading,
             )
             measures[m.pk] = copy
-        for item in source:
+        for item, schedule, lead, responsible in source:
             p = Proposal.objects.create(
                 plan=new,
                 measure=measures.get(item.measure_id),
@@ -540,17 +520,11 @@ def start_next_plan(*, acting_user: Any, plan: Plan, year: int) -> Plan:
                 title=item.title,
                 clause_start=getattr(item, "clause_start", None) or getattr(item, "span_start", None),
                 clause_end=getattr(item, "clause_end", None) or getattr(item, "span_end", None),
-                lead_org=item.lead_org,
+                lead_org=lead,
                 owner_source="previous",
-                schedule_kind=item.schedule_kind,
-                freq=item.freq,
-                when=_shift_when(item.when, shift),
-                day=item.day,
-                schedule_text=item.schedule_text,
-                target_count=item.target_count,
-                target_unit=item.target_unit,
+                **(schedule.schedule_values() | {"when": _shift_when(schedule.when, shift)}),
             )
-            p.responsible_orgs.set(item.responsible_orgs.all())
+            p.responsible_orgs.set(responsible)
             p.related_orgs.set(item.related_orgs.all())
         record(AuditAction.CREATE, actor=acting_user, obj=new, message=f"由{plan.year}年工作要点生成")
     return new

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from luoshi.core.forms import StyledForm
-from luoshi.tasks.choices import Frequency, ScheduleKind
+from luoshi.work.choices import Frequency, ScheduleKind
 
 WHEN_CHOICES = [
     ("", "（按周期或默认年底前）"),

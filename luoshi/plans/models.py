@@ -11,7 +11,7 @@ from django.db import models
 from luoshi.core.models import ScopedQuerySet, TimeStampedModel, VersionedModel
 from luoshi.core.scope import root_path_of, scope_path
 from luoshi.plans.choices import FindingKind, PlanStatus
-from luoshi.tasks.choices import Frequency, ScheduleKind
+from luoshi.work.models import ScheduleFields
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -106,7 +106,7 @@ class PlanFinding(models.Model):
         return self.message
 
 
-class Proposal(TimeStampedModel, VersionedModel):
+class Proposal(TimeStampedModel, VersionedModel, ScheduleFields):
     """A proposed task: what the parser suggests and a person confirms, edits, splits,
     merges or drops. Nothing here is real work until the plan is published."""
 
@@ -134,14 +134,6 @@ class Proposal(TimeStampedModel, VersionedModel):
         "orgs.Organization", verbose_name="涉及单位", blank=True, related_name="+"
     )
     owner_source = models.CharField("责任单位来源", max_length=32, blank=True)
-    schedule_kind = models.CharField("时间类型", max_length=16, choices=ScheduleKind.choices, blank=True)
-    freq = models.CharField("周期", max_length=16, choices=Frequency.choices, blank=True)
-    when = models.CharField("时间", max_length=16, blank=True)
-    day = models.PositiveSmallIntegerField("日", null=True, blank=True)
-    count_per_period = models.PositiveSmallIntegerField("每期次数", null=True, blank=True)
-    schedule_text = models.CharField("时间原文", max_length=100, blank=True)
-    target_count = models.PositiveIntegerField("目标数", null=True, blank=True)
-    target_unit = models.CharField("目标单位", max_length=40, blank=True)
     dropped = models.BooleanField("不作为任务", default=False)
 
     class Meta:
@@ -149,7 +141,3 @@ class Proposal(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title[:40]
-
-    @property
-    def needs_decision(self) -> bool:
-        return self.schedule_kind in (ScheduleKind.EVENT, ScheduleKind.PERIODIC) and not self.freq

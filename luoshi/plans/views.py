@@ -20,9 +20,9 @@ from luoshi.plans import actions
 from luoshi.plans.choices import PlanStatus
 from luoshi.plans.forms import ImportForm, ManualProposalForm, NextYearForm, ProposalForm, SectionAssignForm
 from luoshi.plans.models import Plan, Proposal
-from luoshi.tasks.actions import load_calendar
-from luoshi.tasks.calendar import CalendarMissing, WorkCalendar
-from luoshi.tasks.schedules import periods
+from luoshi.work.actions import load_calendar
+from luoshi.work.calendar import CalendarMissing, WorkCalendar
+from luoshi.work.schedules import periods
 
 
 def _office_only(request: HttpRequest) -> HttpResponse | None:
@@ -80,7 +80,7 @@ def highlighted_text(plan: Plan) -> SafeString:
 def _due_preview(calendar: WorkCalendar | None, proposal: Proposal, year: int) -> str:
     if calendar is None:
         return ""
-    found = periods(actions.schedule_of(proposal), year, calendar)
+    found = periods(proposal.schedule, year, calendar)
     if not found:
         return "待定"
     if len(found) == 1:

@@ -6,6 +6,7 @@ Chinese fonts named for WPS and Excel. Text is never turned into formulas.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,7 +18,7 @@ TITLE_FONT = "黑体"
 HEADERS = ["序号", "工作任务", "具体措施", "牵头单位", "责任单位", "完成时限", "进展情况", "完成状态"]
 WIDTHS = [6, 36, 48, 14, 26, 14, 36, 12]
 DETAIL_HEADERS = ["序号", "工作任务", "责任单位", "期间", "完成时限", "完成状态", "目标/完成", "最新进展"]
-DETAIL_WIDTHS = [7, 48, 20, 16, 12, 10, 10, 48]
+DETAIL_WIDTHS = [7, 44, 20, 16, 16, 12, 10, 48]
 
 
 def safe_text(value: Any) -> str:
@@ -50,6 +51,24 @@ def _workbook(stream: io.BytesIO, constant_memory: bool) -> Any:
     )
 
 
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+def as_of_line(as_of: dt.date) -> str:
+    """截至 line under the title: the day the figures are true for."""
+    return f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
+
+
+def _write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any, date_fmt: Any) -> None:
+    """Dates as real dates (sortable in WPS and Excel), numbers as numbers, text as text."""
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), date_fmt)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, safe_text(value), fmt)
+
+
 def _page_setup(sheet: Any, columns: int, header_row: int) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -60,8 +79,9 @@ def _page_setup(sheet: Any, columns: int, header_row: int) -> None:
     sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
-def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
-    """rows: dicts with section, title, measure, lead, responsible, due, progress, status."""
+def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]], as_of: dt.date) -> bytes:
+    """rows: dicts with section, title, measure, lead, responsible, due (a date or a
+    schedule label), progress, status."""
     stream = io.BytesIO()
     book = _workbook(stream, constant_memory=True)
     sheet = book.add_worksheet("任务台账")
@@ -81,14 +101,19 @@ def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     section_fmt = book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "valign": "vcenter"})
     cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     center_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "align": "center"})
+    date_fmt = book.add_format(
+        {"border": 1, "text_wrap": True, "valign": "top", "align": "center", "num_format": DATE_FORMAT}
+    )
+    as_of_fmt = book.add_format({"align": "right"})
     for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
     sheet.set_row(0, 30)
     sheet.merge_range(0, 0, 0, len(HEADERS) - 1, title, title_fmt)
+    sheet.merge_range(1, 0, 1, len(HEADERS) - 1, as_of_line(as_of), as_of_fmt)
     for col, header in enumerate(HEADERS):
-        sheet.write_string(1, col, header, head_fmt)
-    _page_setup(sheet, len(HEADERS), 1)
-    row, number, section = 2, 0, None
+        sheet.write_string(2, col, header, head_fmt)
+    _page_setup(sheet, len(HEADERS), 2)
+    row, number, section = 3, 0, None
     for item in rows:
         if item["section"] != section:
             section = item["section"]
@@ -106,32 +131,52 @@ def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
             item["status"],
         ]
         for col, value in enumerate(values, 1):
-            sheet.write_string(row, col, safe_text(value), center_fmt if col in (5, 7) else cell_fmt)
-        sheet.set_row(row, row_height(values, WIDTHS[1:]))
+            _write_value(sheet, row, col, value, center_fmt if col in (5, 7) else cell_fmt, date_fmt)
+        sheet.set_row(row, row_height([chinese(v) for v in values], WIDTHS[1:]))
         row += 1
     book.close()
     return stream.getvalue()
 
 
+def chinese(value: Any) -> Any:
+    return f"{value.year}年{value.month}月{value.day}日" if isinstance(value, dt.date) else value
+
+
 def occurrences_xlsx(
-    title: str, rows: Iterable[dict[str, Any]], progress: Callable[[int], None] | None = None
+    title: str,
+    rows: Iterable[dict[str, Any]],
+    as_of: dt.date,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """One row per occurrence; streams in constant memory, reporting progress every 1,000 rows."""
     stream = io.BytesIO()
     book = _workbook(stream, constant_memory=True)
     sheet = book.add_worksheet("任务事项")
     title_fmt = book.add_format({"font_name": TITLE_FONT, "font_size": 16, "align": "center"})
-    head_fmt = book.add_format({"bold": True, "align": "center", "border": 1, "bg_color": "#D9D9D9"})
-    cell_fmt = book.add_format({"border": 1, "valign": "top"})
+    head_fmt = book.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": "#D9D9D9",
+            "text_wrap": True,
+        }
+    )
+    cell_fmt = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
+    date_fmt = book.add_format({"border": 1, "valign": "top", "align": "center", "num_format": DATE_FORMAT})
     for col, width in enumerate(DETAIL_WIDTHS):
         sheet.set_column(col, col, width)
     sheet.merge_range(0, 0, 0, len(DETAIL_HEADERS) - 1, title, title_fmt)
+    sheet.merge_range(
+        1, 0, 1, len(DETAIL_HEADERS) - 1, as_of_line(as_of), book.add_format({"align": "right"})
+    )
     for col, header in enumerate(DETAIL_HEADERS):
-        sheet.write_string(1, col, header, head_fmt)
-    _page_setup(sheet, len(DETAIL_HEADERS), 1)
+        sheet.write_string(2, col, header, head_fmt)
+    _page_setup(sheet, len(DETAIL_HEADERS), 2)
     for n, item in enumerate(rows, 1):
         values = [
-            str(n),
+            n,
             item["title"],
             item["org"],
             item["period"],
@@ -141,7 +186,8 @@ def occurrences_xlsx(
             item["progress"],
         ]
         for col, value in enumerate(values):
-            sheet.write_string(n + 1, col, safe_text(value), cell_fmt)
+            _write_value(sheet, n + 2, col, value, cell_fmt, date_fmt)
+        sheet.set_row(n + 2, row_height([chinese(v) for v in values], DETAIL_WIDTHS))
         if progress and n % 1000 == 0:
             progress(n)
     book.close()

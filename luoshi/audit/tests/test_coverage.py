@@ -4,18 +4,21 @@ client that checks the rule on each POST."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from luoshi.audit.models import AuditEvent
 from luoshi.conftest import PASSWORD
 from luoshi.core.samplefiles import pdf_bytes
 from luoshi.orgs.models import Organization, Person
 from luoshi.plans.models import Plan
-from luoshi.tasks.models import Occurrence, Report, Task
+from luoshi.tasks.models import Task
+from luoshi.work.models import Occurrence, Report
 
 pytestmark = pytest.mark.django_db
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
@@ -57,28 +60,31 @@ def test_every_operation_of_the_year_is_audited() -> None:
     office.post(f"/plans/{plan.pk}/findings/{plan.findings.first().pk}/dismiss/")
     office.post(f"/plans/{plan.pk}/publish/")
     office.post(f"/plans/{plan.pk}/next-year/", {"year": plan.year + 1})
-    event_task = Task.objects.filter(plan=plan, schedule_kind="event").first()
-    office.post(f"/tasks/{event_task.pk}/fire/", {"due_date": "2022-08-01", "orgs": [branch.pk]})
+    event_task = Task.objects.filter(plan=plan, duty__schedule_kind="event").first()
+    office.post(
+        f"/tasks/{event_task.pk}/fire/",
+        {"due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "orgs": [branch.pk]},
+    )
 
-    occ = Occurrence.objects.filter(task__plan=plan, org=branch).first()
+    occ = Occurrence.objects.filter(duty__task__plan=plan, org=branch).first()
     secretary = audited("zhibu1")
     secretary.post(
-        f"/tasks/occurrences/{occ.pk}/report/",
+        f"/work/occurrences/{occ.pk}/report/",
         {"text": "已完成。", "files": [SimpleUploadedFile("a.pdf", pdf_bytes(["a"]))]},
     )
     report = Report.objects.filter(occurrence=occ).latest("id")
     secretary.post(
-        f"/tasks/reports/{report.pk}/edit/", {"text": "已完成，补充说明。", "version": report.version}
+        f"/work/reports/{report.pk}/edit/", {"text": "已完成，补充说明。", "version": report.version}
     )
-    secretary.post(f"/tasks/reports/{report.pk}/review/", {"decision": "accept"})  # refused: own report
+    secretary.post(f"/work/reports/{report.pk}/review/", {"decision": "accept"})  # refused: own report
     secretary.post(f"/orgs/people/{Person.objects.filter(org=branch).first().pk}/reveal/")
-    office.post(f"/tasks/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充"})
+    office.post(f"/work/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充"})
 
     admin = audited("sysadmin")
     admin.post(
         "/orgs/new/", {"name": "审计测试支部", "kind": "branch", "parent": branch.parent_id, "order": 1}
     )
-    admin.post("/tasks/calendar/", {"date": "2022-05-05", "kind": "rest", "note": "测试"})
+    admin.post("/work/calendar/", {"date": "2022-05-05", "kind": "rest", "note": "测试"})
     admin.post(
         "/accounts/users/new/",
         {"username": "auditcov", "role": "member", "org": branch.pk, "password": "Audit-cover-1"},
@@ -89,5 +95,5 @@ def test_every_operation_of_the_year_is_audited() -> None:
     )
     admin.post("/accounts/logout/")
 
-    audited("zhibu2").post(f"/tasks/occurrences/{occ.pk}/report/", {"text": "越权"})  # 404: denied, audited
+    audited("zhibu2").post(f"/work/occurrences/{occ.pk}/report/", {"text": "越权"})  # 404: denied, audited
     AuditedClient().post("/accounts/login/", {"username": "jgdw", "password": "wrong-Pass-1"})

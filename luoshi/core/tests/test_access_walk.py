@@ -38,7 +38,7 @@ ROUTES = [(name, concrete(route)) for name, route in walk(get_resolver())]
 
 def test_the_walk_finds_the_pages_and_the_api() -> None:
     names = {name for name, _ in ROUTES}
-    assert {"core:home", "orgs:tree", "orgs:detail", "audit:list", "accounts:user_list"} <= names
+    assert {"home", "orgs:tree", "orgs:detail", "audit:list", "accounts:user_list"} <= names
     assert any(path.startswith("/api/orgs") for _, path in ROUTES)
 
 

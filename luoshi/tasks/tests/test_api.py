@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from luoshi.core.samplefiles import pdf_bytes
-from luoshi.tasks.models import Occurrence
+from luoshi.work.models import Occurrence
 
 pytestmark = pytest.mark.django_db
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
@@ -171,7 +173,7 @@ def test_the_review_step_through_the_api(api_token) -> None:
     )
     fired = office.post(
         f"/api/tasks/{event['id']}/fire",
-        {"due_date": "2022-09-01", "orgs": [branch]},
+        {"due_date": (timezone.localdate() + dt.timedelta(days=9)).isoformat(), "orgs": [branch]},
         content_type="application/json",
     )
     assert fired.status_code == 200 and fired.json()["occurrences"] == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from luoshi.core.samplefiles import pdf_bytes
 from luoshi.orgs.tests.test_browser import log_in
-from luoshi.tasks.models import Occurrence, Report
 from luoshi.testing.browser import browser_page
+from luoshi.work.models import Occurrence, Report
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
 SHOTS = os.environ.get("LUOSHI_SCREENSHOTS", "")
@@ -43,7 +43,7 @@ def test_import_publish_report_and_accept_in_the_browser(demo, live_server, tmp_
         page.goto(ledger_url)
         page.locator("#ledger tbody td a[href^='/tasks/']").first.click()
         page.wait_for_selector("text=任务事项")
-        page.locator("tbody a[href^='/tasks/occurrences/']").first.click()
+        page.locator("tbody a[href^='/work/occurrences/']").first.click()
         page.wait_for_selector("text=报送进展")
         evidence = tmp_path / "会议记录.pdf"
         evidence.write_bytes(pdf_bytes(["Branch committee meeting record"]))
@@ -66,4 +66,4 @@ def test_import_publish_report_and_accept_in_the_browser(demo, live_server, tmp_
     report = Report.objects.filter(occurrence=occ).latest("id")
     assert occ.status == "done" and report.status == "accepted"
     assert report.evidence.get().original_name == "会议记录.pdf"
-    assert occ.task.plan.year == 2026 and occ.due_date.year == 2026
+    assert occ.duty.task.plan.year == 2026 and occ.due_date.year == 2026

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -11,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from luoshi.audit.models import AuditEvent
 from luoshi.plans.models import Plan
-from luoshi.tasks.models import Occurrence, Task
+from luoshi.tasks.models import Task
+from luoshi.work.models import Occurrence
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +34,26 @@ def test_a_secretary_sees_only_tasks_with_their_occurrences(login_as) -> None:
     page = login_as("zhibu1").get(f"/tasks/ledger/?plan={plan.pk}")
     tasks = [r["task"] for r in page.context["rows"]]
     assert 0 < len(tasks) == page.context["page"].paginator.count  # one page of them
-    mine = Occurrence.objects.filter(org__name__in=["办公室党支部", "办公室"], task__plan=plan)
-    assert sum(t.total for t in tasks) == mine.count()
+    mine = Occurrence.objects.filter(org__name__in=["办公室党支部", "办公室"], duty__task__plan=plan)
+    assert sum(t.counts["total"] for t in tasks) == mine.count()
 
 
 def test_filters_by_org_status_and_due_range(login_as) -> None:
     plan = demo_plan()
     client = login_as("jgdw")
-    office = Occurrence.objects.filter(org__name="办公室党支部", task__plan=plan)
+    office = Occurrence.objects.filter(org__name="办公室党支部", duty__task__plan=plan)
     page = client.get(f"/tasks/ledger/?plan={plan.pk}&org={office.first().org_id}")
-    assert sum(t.total for t in page.context["page"].object_list) == office.count()
+    assert sum(t.counts["total"] for t in page.context["page"].object_list) == office.count()
     page = client.get(f"/tasks/ledger/?plan={plan.pk}&status=overdue")
     assert (
-        sum(t.total for t in page.context["page"].object_list)
-        == Occurrence.objects.filter(task__plan=plan, status="overdue").count()
+        sum(t.counts["total"] for t in page.context["page"].object_list)
+        == Occurrence.objects.filter(duty__task__plan=plan, status="overdue").count()
     )
-    page = client.get(f"/tasks/ledger/?plan={plan.pk}&due_from=2022-03-01&due_to=2022-03-31")
+    page = client.get(f"/tasks/ledger/?plan={plan.pk}&due_after=2022-03-01&due_before=2022-03-31")
     expected = Occurrence.objects.filter(
-        task__plan=plan, due_date__range=("2022-03-01", "2022-03-31")
+        duty__task__plan=plan, due_date__range=("2022-03-01", "2022-03-31")
     ).count()
-    assert sum(t.total for t in page.context["page"].object_list) == expected
+    assert sum(t.counts["total"] for t in page.context["page"].object_list) == expected
 
 
 def test_ledger_query_count_does_not_grow_with_occurrences(login_as, persona) -> None:
@@ -60,11 +62,11 @@ def test_ledger_query_count_does_not_grow_with_occurrences(login_as, persona) ->
     with CaptureQueriesContext(connection) as before:
         client.get(f"/tasks/ledger/?plan={plan.pk}")
     task = Task.objects.filter(plan=plan).first()
-    orgs = list(task.responsible_orgs.all())
+    orgs = list(task.duty.responsible_orgs.all())
     Occurrence.objects.bulk_create(
         [
             Occurrence(
-                task=task,
+                duty=task.duty,
                 org=orgs[i % len(orgs)],
                 period=f"附加{i}",
                 period_start="2022-01-01",
@@ -87,7 +89,8 @@ def test_excel_export_has_the_official_layout_and_never_more_than_the_screen(log
     assert response["Content-Disposition"].startswith("attachment;")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.active
-    assert [c.value for c in sheet[2]] == [
+    assert sheet["A2"].value.startswith("截至")
+    assert [c.value for c in sheet[3]] == [
         "序号",
         "工作任务",
         "具体措施",
@@ -97,13 +100,22 @@ def test_excel_export_has_the_official_layout_and_never_more_than_the_screen(log
         "进展情况",
         "完成状态",
     ]
-    numbered = [r for r in sheet.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
+    numbered = [r for r in sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(numbered) == screen
-    assert sheet.freeze_panes == "A3"
+    assert [r[0] for r in numbered] == list(range(1, screen + 1))  # 序号 are numbers, in order
+    assert sheet.freeze_panes == "A4"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
-    assert sheet.print_title_rows == "$2:$2"
-    assert any(str(rng).startswith("A3:H3") for rng in sheet.merged_cells.ranges)  # the first section row
-    assert sheet["B3"].font.name == "宋体"
+    assert sheet.print_title_rows == "$3:$3"
+    assert any(str(rng).startswith("A4:H4") for rng in sheet.merged_cells.ranges)  # the first section row
+    assert sheet["B4"].font.name == "宋体"
+    task_rows = [row for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, int)]
+    assert all(row[2].alignment.wrap_text and row[6].alignment.wrap_text for row in task_rows)
+    statuses = {r[7] for r in numbered}
+    assert statuses <= {"已完成", "逾期未完成", "进行中", "未开始", "无事项"}
+    progress = [r[6] for r in numbered if r[6] and "最新进展" in r[6]]
+    assert progress, "进展情况 carries the latest report's narrative"
+    title = response["Content-Disposition"]
+    assert "%E5%B7%A5%E4%BD%9C%E4%BB%BB%E5%8A%A1%E4%BB%BB%E5%8A%A1" not in title  # never 工作任务任务台账
     assert (
         numbered[0][1].startswith("（") and numbered[0][2]
     )  # 工作任务 is the plan's item, 具体措施 the task
@@ -134,18 +146,23 @@ def test_occurrence_export_runs_as_a_job_when_large(login_as, monkeypatch) -> No
     assert status.context["job"].status == "done"
     download = client.get(response.url + "?download=1")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    assert sheet.max_row - 2 == Occurrence.objects.filter(task__plan=plan).count()
+    assert sheet.max_row - 3 == Occurrence.objects.filter(duty__task__plan=plan).count()
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in rows[:3]] == [1, 2, 3]  # 序号 is a number
+    assert all(isinstance(r[4], dt.datetime) for r in rows)  # 完成时限 is a date
+    assert any(r[7] for r in rows), "最新进展 is filled where a report exists"
+    assert not any(r[5] and r[5][-1].isdigit() for r in rows)  # 完成状态 is a word, never 逾期3
     assert login_as("zhibu1").get(response.url).status_code == 404  # another user's job
 
 
 def test_drill_down_from_task_to_occurrence_and_reports(login_as) -> None:
     plan = demo_plan()
     client = login_as("jgdw")
-    task = Task.objects.filter(plan=plan, occurrences__reports__isnull=False).first()
+    task = Task.objects.filter(plan=plan, duty__occurrences__reports__isnull=False).first()
     page = client.get(f"/tasks/{task.pk}/")
     assert page.status_code == 200
-    occ = task.occurrences.filter(reports__isnull=False).first()
-    detail = client.get(f"/tasks/occurrences/{occ.pk}/")
+    occ = task.duty.occurrences.filter(reports__isnull=False).first()
+    detail = client.get(f"/work/occurrences/{occ.pk}/")
     assert detail.status_code == 200 and occ.reports.first().text in detail.content.decode()
 
 

@@ -39,3 +39,28 @@ class ReportStatus(models.TextChoices):
 class ReviewDecision(models.TextChoices):
     ACCEPT = "accept", "通过"
     RETURN = "return", "退回"
+
+
+class DutyKind(models.TextChoices):
+    """What asked for the work. Each kind is owned by one model of its part (a Task, later a
+    supervision order, a rectification measure, a meeting requirement, a letter)."""
+
+    TASK = "task", "工作任务"
+    SUPERVISION = "supervision", "督办事项"
+    RECTIFICATION = "rectification", "整改措施"
+    MEETING = "meeting", "会议活动"
+    LETTER = "letter", "责任书"
+    PRACTICAL = "practical", "为民实事"
+
+
+class Bucket(models.TextChoices):
+    """Where an occurrence stands for the organisation that owes it. Exactly one applies to
+    each occurrence on a given day (see luoshi.work.rules), so counts of buckets add up to
+    the total on every page, the API and the exports."""
+
+    RETURNED = "returned", "已退回"
+    LATE = "late", "已逾期"
+    SOON = "soon", "即将到期"
+    WAITING = "waiting", "待审核"
+    LATER = "later", "未到期"
+    DONE = "done", "已完成"

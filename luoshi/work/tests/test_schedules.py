@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from luoshi.tasks.calendar import CalendarMissing, WorkCalendar, package_exceptions
-from luoshi.tasks.schedules import Schedule, periods
+from luoshi.work.calendar import CalendarMissing, WorkCalendar, package_exceptions
+from luoshi.work.schedules import Schedule, periods
 
 
 def calendar(*years: int) -> WorkCalendar:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from luoshi.tasks import actions
-from luoshi.tasks.calendar import CalendarMissing
-from luoshi.tasks.models import CalendarDay, CalendarYear
+from luoshi.work import actions
+from luoshi.work.calendar import CalendarMissing
+from luoshi.work.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +38,11 @@ def test_an_administrator_marks_a_day_and_confirms_a_year_entered_by_hand(person
 
 
 def test_calendar_page_is_for_the_system_administrator_to_edit(login_as) -> None:
-    assert login_as("sysadmin").get("/tasks/calendar/?year=2022").status_code == 200
-    assert (
-        login_as("jgdw").post("/tasks/calendar/", {"date": "2022-01-03", "kind": "work"}).status_code == 403
-    )
-    assert login_as("zhibu1").get("/tasks/calendar/").status_code == 403
+    assert login_as("sysadmin").get("/work/calendar/?year=2022").status_code == 200
+    assert login_as("jgdw").post("/work/calendar/", {"date": "2022-01-03", "kind": "work"}).status_code == 403
+    assert login_as("zhibu1").get("/work/calendar/").status_code == 403
     response = login_as("sysadmin").post(
-        "/tasks/calendar/", {"date": "2022-01-03", "kind": "work", "note": "测试"}
+        "/work/calendar/", {"date": "2022-01-03", "kind": "work", "note": "测试"}
     )
     assert response.status_code == 302
     assert actions.load_calendar([2022]).is_workday(dt.date(2022, 1, 3))  # was the New Year holiday in lieu

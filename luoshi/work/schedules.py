@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from luoshi.tasks.calendar import WorkCalendar
+from luoshi.work.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)

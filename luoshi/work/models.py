@@ -1,0 +1,277 @@
+"""Work that is owed, whatever asked for it (DESIGN.md "Duty").
+
+A Duty says who owes what, on which schedule, with which target, reviewed by whom. It
+fans out to Occurrences — one organisation, one period, one due date — on which the
+organisation reports progress with evidence and someone reviews it. Every part that
+creates obligations (plan tasks now; supervision orders, rectification measures, meeting
+requirements and responsibility letters later) owns a Duty through a one-to-one field of
+its own, so reminders, traffic lights, 我的待办 and assessment treat them alike without a
+generic foreign key.
+
+The working-day calendar lives here too: due dates are computed on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from luoshi.core.models import ScopedQuerySet, TimeStampedModel, VersionedModel
+from luoshi.core.scope import scope_path
+from luoshi.work.choices import DutyKind, Frequency, OccurrenceStatus, ReportStatus, ScheduleKind
+from luoshi.work.schedules import Schedule
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays are entered; without it nothing is scheduled in that year."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=32, default="chinese-calendar")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday–Friday: a holiday on a weekday or a make-up working day."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+WHEN_LABELS = {"mid-year": "年中", "year-end": "年底前", "first-half": "上半年", "second-half": "下半年"}
+
+
+class ScheduleFields(models.Model):
+    """The schedule and target of work, defined once: a proposal carries them while a
+    person reviews it, a duty carries them once published. `SCHEDULE_FIELDS` lists them so
+    that copying from one to the other never misses one."""
+
+    SCHEDULE_FIELDS = (
+        "schedule_kind",
+        "freq",
+        "when",
+        "day",
+        "count_per_period",
+        "schedule_text",
+        "target_count",
+        "target_unit",
+    )
+
+    schedule_kind = models.CharField("时间类型", max_length=16, choices=ScheduleKind.choices, blank=True)
+    freq = models.CharField("周期", max_length=16, choices=Frequency.choices, blank=True)
+    when = models.CharField("时间", max_length=16, blank=True)
+    day = models.PositiveSmallIntegerField("日", null=True, blank=True)
+    count_per_period = models.PositiveSmallIntegerField("每期次数", null=True, blank=True)
+    schedule_text = models.CharField("时间原文", max_length=100, blank=True)
+    target_count = models.PositiveIntegerField("目标数", null=True, blank=True)
+    target_unit = models.CharField("目标单位", max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def schedule_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.SCHEDULE_FIELDS}
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(
+            kind=self.schedule_kind or None, freq=self.freq or None, when=self.when or None, day=self.day
+        )
+
+    @property
+    def needs_decision(self) -> bool:
+        """Event-triggered, or 定期 without a period: no occurrences until a person decides."""
+        return self.schedule.needs_decision
+
+    @property
+    def target_per_occurrence(self) -> int | None:
+        """What one occurrence must achieve: the target, or several times a period (每季度2次)."""
+        if self.target_count:
+            return self.target_count
+        return self.count_per_period if (self.count_per_period or 0) > 1 else None
+
+    def schedule_label(self) -> str:
+        if self.freq:
+            return Frequency(self.freq).label
+        if self.schedule_kind == ScheduleKind.EVENT:
+            return "事件触发"
+        if self.schedule_kind == ScheduleKind.PERIODIC:
+            return "定期（待定）"
+        return self.schedule_text or WHEN_LABELS.get(self.when, self.when or "年底前")
+
+
+class DutyQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> DutyQuerySet:
+        """Department-wide roles see the department's duties; everyone else the duties
+        their organisations lead or owe."""
+        from luoshi.accounts.choices import Role
+
+        root = scope_path(user)
+        if root is None:
+            return self.none()
+        if user.role in Role.department_wide():
+            return self.filter(unit__path__startswith=root)
+        mine = Occurrence.objects.filter(org__path__startswith=root).values("duty_id")
+        return self.filter(Q(lead_org__path__startswith=root) | Q(pk__in=mine))
+
+
+class Duty(TimeStampedModel, ScheduleFields):
+    """Who owes what, on which schedule and target, reviewed by whom.
+
+    `unit` is the department the duty belongs to (the top of its organisation tree): the
+    data-scope key, and the key a province-wide deployment distributes by. `lead_org`
+    leads the work and reviews the reports of the others; reports of the lead itself go
+    to the plan office.
+    """
+
+    kind = models.CharField("类型", max_length=16, choices=DutyKind.choices, default=DutyKind.TASK)
+    title = models.CharField("事项", max_length=500)
+    unit = models.ForeignKey(
+        "orgs.Organization", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    lead_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="牵头单位",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="牵头并审核其他责任单位的报送",
+    )
+    responsible_orgs = models.ManyToManyField("orgs.Organization", verbose_name="责任单位", related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "责任事项"
+
+    def __str__(self) -> str:
+        return self.title[:60]
+
+
+class OccurrenceQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> OccurrenceQuerySet:
+        """An organisation's own occurrences, and those of the duties it leads (it reviews them)."""
+        root = scope_path(user)
+        if root is None:
+            return self.none()
+        return self.filter(Q(org__path__startswith=root) | Q(duty__lead_org__path__startswith=root))
+
+
+class Occurrence(TimeStampedModel, VersionedModel):
+    """A duty for one organisation in one period, with its due date."""
+
+    scope_path_field = "org__path"
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="occurrences")
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField("期间", max_length=40)
+    period_start = models.DateField("期间开始")
+    due_date = models.DateField("完成时限", db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=OccurrenceStatus.choices,
+        default=OccurrenceStatus.NOT_STARTED,
+        db_index=True,
+    )
+    target_count = models.PositiveIntegerField("目标数", null=True, blank=True)
+    achieved_count = models.PositiveIntegerField("已完成数", default=0)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "org__path"]
+        verbose_name = "任务事项"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "org", "period"],
+                name="occurrence_unique_period",
+                violation_error_message="该单位在此期间已有同一事项。",
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "status", "due_date"], name="occ_org_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.org} · {self.period}"
+
+
+class StatusChange(models.Model):
+    """Every status change of an occurrence: the history, and the data for statistics."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="changes")
+    old = models.CharField(max_length=16, choices=OccurrenceStatus.choices, blank=True)
+    new = models.CharField(max_length=16, choices=OccurrenceStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurrence", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.old}→{self.new}"
+
+
+class Report(TimeStampedModel, VersionedModel):
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("进展情况")
+    count = models.PositiveIntegerField("完成数量", null=True, blank=True)
+    status = models.CharField(
+        "审核状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["occurrence", "created_at"]
+        verbose_name = "进展报告"
+        indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence} 报告"
+
+
+class Evidence(models.Model):
+    """An evidence file, stored under a random name outside any served folder."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    original_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name

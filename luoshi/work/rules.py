@@ -1,0 +1,197 @@
+"""One definition of each rule about work that is owed: which bucket an occurrence is in
+(returned, late, due soon, waiting for review, later, done), its traffic light, what a
+user's organisation owes, who may report and who may review. Home, 我的待办, the ledger,
+the API and the exports all count with these, so they show the same numbers.
+
+The buckets are exclusive and cover every occurrence, so their counts add up to the total.
+A returned occurrence stays "returned" even past its due date (its light is then red):
+the organisation's next step is the correction the reviewer asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from luoshi.accounts.choices import Role
+from luoshi.core.scope import scope_path
+from luoshi.work.choices import Bucket, OccurrenceStatus
+from luoshi.work.models import Occurrence
+
+# Owed and not yet reported: the states a due date applies to.
+OWED = (OccurrenceStatus.NOT_STARTED, OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.OVERDUE)
+
+
+def due_soon_days() -> int:
+    """The one "due soon" window (calendar days), the same on every page: LUOSHI_DUE_SOON_DAYS."""
+    return int(getattr(settings, "LUOSHI_DUE_SOON_DAYS", 14))
+
+
+def bucket_q(bucket: str, today: dt.date | None = None, prefix: str = "") -> Q:
+    """The filter of one bucket; `prefix` reaches occurrences from another model."""
+    today = today or timezone.localdate()
+    soon_end = today + dt.timedelta(days=due_soon_days())
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    if bucket == Bucket.RETURNED:
+        return q(status=OccurrenceStatus.RETURNED)
+    if bucket == Bucket.WAITING:
+        return q(status=OccurrenceStatus.SUBMITTED)
+    if bucket == Bucket.DONE:
+        return q(status=OccurrenceStatus.DONE)
+    if bucket == Bucket.LATE:
+        return q(status__in=OWED, due_date__lt=today)
+    if bucket == Bucket.SOON:
+        return q(status__in=OWED, due_date__gte=today, due_date__lte=soon_end)
+    if bucket == Bucket.LATER:
+        return q(status__in=OWED, due_date__gt=soon_end)
+    raise ValueError(f"unknown bucket: {bucket}")
+
+
+def open_q(prefix: str = "") -> Q:
+    """Everything not done: owed, returned or waiting for review."""
+    return ~Q(**{f"{prefix}status": OccurrenceStatus.DONE})
+
+
+def bucket_of(o: Occurrence, today: dt.date | None = None) -> str:
+    """The bucket of one occurrence; the same rule as bucket_q, without a query."""
+    today = today or timezone.localdate()
+    if o.status == OccurrenceStatus.RETURNED:
+        return Bucket.RETURNED
+    if o.status == OccurrenceStatus.SUBMITTED:
+        return Bucket.WAITING
+    if o.status == OccurrenceStatus.DONE:
+        return Bucket.DONE
+    if o.due_date < today:
+        return Bucket.LATE
+    if o.due_date <= today + dt.timedelta(days=due_soon_days()):
+        return Bucket.SOON
+    return Bucket.LATER
+
+
+@dataclass(frozen=True)
+class Light:
+    """A traffic light: red when late, yellow when due soon, returned or waiting for
+    review, green when done or on track; grey when there is nothing to judge."""
+
+    colour: str
+    label: str
+
+
+def light_of(o: Occurrence, today: dt.date | None = None) -> Light:
+    today = today or timezone.localdate()
+    bucket = bucket_of(o, today)
+    if bucket == Bucket.LATE or (bucket == Bucket.RETURNED and o.due_date < today):
+        return Light("red", "逾期" if bucket == Bucket.LATE else "已退回（逾期）")
+    if bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
+        return Light("yellow", Bucket(bucket).label)
+    return Light("green", Bucket(bucket).label if bucket == Bucket.DONE else "按期推进")
+
+
+def rolled_up_light(counts: dict[str, int]) -> Light:
+    """The light of a group (a duty, an organisation, a section) from its bucket counts."""
+    total = counts.get("total", 0)
+    if not total:
+        return Light("grey", "无事项")
+    if counts.get(Bucket.LATE, 0) or counts.get("returned_late", 0):
+        return Light("red", f"逾期{counts.get(Bucket.LATE, 0) + counts.get('returned_late', 0)}项")
+    if counts.get(Bucket.DONE, 0) == total:
+        return Light("green", "已完成")
+    for bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
+        if counts.get(bucket, 0):
+            return Light("yellow", f"{Bucket(bucket).label}{counts[bucket]}项")
+    return Light("green", "按期推进")
+
+
+def count_annotations(today: dt.date | None = None, prefix: str = "") -> dict[str, Any]:
+    """Count expressions for every bucket, the total, and returned-past-due (for lights)."""
+    today = today or timezone.localdate()
+    counts: dict[str, Any] = {"total": Count(f"{prefix}id" if prefix else "id")}
+    for bucket in Bucket.values:
+        counts[bucket] = Count(f"{prefix}id" if prefix else "id", filter=bucket_q(bucket, today, prefix))
+    counts["returned_late"] = Count(
+        f"{prefix}id" if prefix else "id",
+        filter=bucket_q(Bucket.RETURNED, today, prefix) & Q(**{f"{prefix}due_date__lt": today}),
+    )
+    return counts
+
+
+def bucket_counts(occurrences: QuerySet[Occurrence], today: dt.date | None = None) -> dict[str, int]:
+    """Every bucket's count and the total, in one aggregate query."""
+    return dict(occurrences.aggregate(**count_annotations(today)))
+
+
+# --- who owes, who reports, who reviews ------------------------------------------------
+
+# Roles that act for their own organisation only, not for the subtree below it: the plan
+# office's own 待办 are 机关党委's, not every branch's; a leader's are the Party group's.
+OWN_ORG_ONLY = {Role.PLAN_OFFICE, Role.LEADER, Role.DISCIPLINE, Role.MEMBER}
+
+
+def owed_by(user: Any) -> QuerySet[Occurrence]:
+    """What the user's organisation owes: the list of 我的待办 and of home's own counts.
+    Organisation staff act for their organisation and those below it."""
+    if user.org is None or scope_path(user) is None or user.role == Role.SYSADMIN:
+        return Occurrence.objects.none()
+    if user.role in OWN_ORG_ONLY:
+        return Occurrence.objects.filter(org=user.org)
+    return Occurrence.objects.filter(org__path__startswith=user.org.path)
+
+
+def report_scope(user: Any) -> Q | None:
+    """The occurrences the user may report on (before their state is considered):
+    organisation staff for their subtree, the plan office for its own organisation. A
+    reviewer does not report for the organisations it reviews."""
+    if user.org is None or not user.is_active:
+        return None
+    if user.role == Role.PLAN_OFFICE:
+        return Q(org=user.org)
+    if user.role == Role.ORG_STAFF:
+        return Q(org__path__startswith=user.org.path)
+    return None
+
+
+def review_scope(user: Any) -> Q | None:
+    """The occurrences whose reports the user may review: the plan office for the
+    department; organisation staff for the duties their organisation (or one below it)
+    leads, except the lead's own occurrences (those go to the plan office)."""
+    if user.org is None or not user.is_active:
+        return None
+    if user.role == Role.PLAN_OFFICE:
+        return Q(org__path__startswith=scope_path(user)) | Q(
+            duty__lead_org__path__startswith=scope_path(user)
+        )
+    if user.role == Role.ORG_STAFF:
+        return Q(duty__lead_org__path__startswith=user.org.path) & ~Q(org_id=F("duty__lead_org_id"))
+    return None
+
+
+REPORTABLE = (*OWED, OccurrenceStatus.RETURNED)
+
+
+def can_report(user: Any, occurrence: Occurrence) -> bool:
+    """The user may report now: in their report scope, and the occurrence is owed or returned."""
+    scope = report_scope(user)
+    if scope is None or occurrence.status not in REPORTABLE:
+        return False
+    return Occurrence.objects.filter(scope, pk=occurrence.pk).exists()
+
+
+def can_review(user: Any, occurrence: Occurrence) -> bool:
+    scope = review_scope(user)
+    return scope is not None and Occurrence.objects.filter(scope, pk=occurrence.pk).exists()
+
+
+def reviewable_by(user: Any) -> QuerySet[Occurrence]:
+    """Occurrences waiting for this user's review (待我审核)."""
+    scope = review_scope(user)
+    if scope is None:
+        return Occurrence.objects.none()
+    return Occurrence.objects.filter(scope, status=OccurrenceStatus.SUBMITTED)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from luoshi.work import views
+
+app_name = "work"
+urlpatterns = [
+    path("my/", views.my_work, name="my_work"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/accept/", views.review_bulk, name="review_bulk"),
+    path("calendar/", views.calendar_admin, name="calendar"),
+    path("occurrences/<int:pk>/", views.occurrence_detail, name="occurrence"),
+    path("occurrences/<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
+]

@@ -1,0 +1,416 @@
+"""Pages for work that is owed: the workspace (home), 我的待办, the review queue, an
+occurrence with its reports, evidence, and the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luoshi.accounts.choices import Role
+from luoshi.audit.actions import record
+from luoshi.audit.choices import AuditAction
+from luoshi.core.access import deny, get_visible_or_404, require_role
+from luoshi.core.concurrency import ConflictError
+from luoshi.core.errors import ActionRefused
+from luoshi.core.paging import paginate
+from luoshi.work import actions, rules
+from luoshi.work.calendar import CalendarMissing
+from luoshi.work.choices import Bucket, OccurrenceStatus
+from luoshi.work.filters import OccurrenceFilters
+from luoshi.work.forms import CalendarDayForm, ReportEditForm, ReportForm, ReviewForm
+from luoshi.work.models import CalendarDay, CalendarYear, Evidence, Occurrence, Report
+from luoshi.work.previews import PREVIEWABLE, preview_png
+from luoshi.work.uploads import stored_path
+
+# The tabs of 我的待办, in the order an organisation acts on them.
+MY_WORK_TABS = [Bucket.RETURNED, Bucket.LATE, Bucket.SOON, Bucket.WAITING, Bucket.LATER, Bucket.DONE]
+
+
+def occurrence_list(queryset: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    """The columns every occurrence list shows, in one query with its duty and task."""
+    return queryset.select_related("duty__task", "org").order_by("due_date", "id")
+
+
+# --- workspace ---------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The workspace: for each role, what it acts on.
+
+    Business roles see two sets, each labelled: what their own organisation owes (the
+    same counts as 我的待办) and, for department-wide roles, the whole department (the
+    same counts as the ledger and the API).
+    """
+    from luoshi.orgs.models import Organization
+
+    user = request.user
+    today = timezone.localdate()
+    context: dict[str, Any] = {"role_label": user.get_role_display(), "today": today}
+    if user.role in Role.without_business_scope() or user.role == Role.SYSADMIN:
+        context["admin_links"] = _admin_links(user)
+        if user.role == Role.SYSADMIN:
+            context["calendar_years"] = _calendar_state(today.year)
+        return render(request, "work/home.html", context)
+    owed = rules.owed_by(user)
+    context["own"] = rules.bucket_counts(owed, today)
+    context["own_returned"] = list(
+        occurrence_list(owed.filter(rules.bucket_q(Bucket.RETURNED, today))).prefetch_related(
+            Prefetch("reports", queryset=Report.objects.filter(status="returned").order_by("-reviewed_at"))
+        )[:5]
+    )
+    context["to_review"] = rules.reviewable_by(user).count()
+    if user.role in Role.department_wide():
+        scope = Occurrence.objects.visible_to(user)
+        context["scope"] = rules.bucket_counts(scope, today)
+        context["behind"] = list(
+            scope.filter(rules.bucket_q(Bucket.LATE, today))
+            .values("org_id", "org__name")
+            .annotate(late=Count("id"))
+            .order_by("-late", "org__name")[:5]
+        )
+        context["org_count"] = Organization.objects.visible_to(user).count()
+    if user.role == Role.MEMBER and user.org is not None:
+        context["branch_open"] = occurrence_list(owed.filter(rules.open_q()))[:10]
+    return render(request, "work/home.html", context)
+
+
+def _admin_links(user: Any) -> list[tuple[str, str, str]]:
+    links = {
+        Role.SYSADMIN: [
+            ("accounts:user_list", "账户管理", "开设、停用账户，分配角色与所属组织"),
+            ("work:calendar", "工作日历", "法定节假日与调休，决定任务的完成时限"),
+            ("orgs:tree", "组织机构", "党组织与单位的层级"),
+        ],
+        Role.SECADMIN: [("accounts:user_list", "账户管理", "重置密码与身份验证器，解锁账户")],
+        Role.AUDITADMIN: [("audit:list", "审计日志", "查看谁在何时做了什么，核验日志链")],
+    }
+    return links.get(user.role, [])
+
+
+def _calendar_state(year: int) -> list[tuple[int, bool]]:
+    known = set(CalendarYear.objects.filter(year__in=[year, year + 1]).values_list("year", flat=True))
+    out = []
+    for y in (year, year + 1):
+        if y not in known:
+            try:
+                actions.ensure_calendar_year(y)
+                known.add(y)
+            except CalendarMissing:
+                pass
+        out.append((y, y in known))
+    return out
+
+
+# --- 我的待办 and the review queue ----------------------------------------------------------
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What the user's organisation owes, by bucket, one tab at a time; paged, with the real
+    count on each tab. The default tab is the first that has something."""
+    user = request.user
+    if user.role in Role.without_business_scope() or user.role == Role.SYSADMIN:
+        return deny(request, "系统、安全和审计管理员没有业务待办。")
+    today = timezone.localdate()
+    owed = rules.owed_by(user)
+    counts = rules.bucket_counts(owed, today)
+    to_review = rules.reviewable_by(user).count()
+    tab = request.GET.get("status", "")
+    if tab not in Bucket.values:
+        tab = next((b for b in MY_WORK_TABS[:4] if counts[b]), Bucket.SOON)
+    page = paginate(request, occurrence_list(owed.filter(rules.bucket_q(tab, today))))
+    for o in page.object_list:
+        o.light = rules.light_of(o, today)
+    tabs = [(b, Bucket(b).label, counts[b]) for b in MY_WORK_TABS]
+    context = {
+        "tabs": tabs,
+        "tab": tab,
+        "tab_label": Bucket(tab).label,
+        "page": page,
+        "counts": counts,
+        "to_review": to_review,
+        "window": rules.due_soon_days(),
+        "can_act": user.role in (Role.ORG_STAFF, Role.PLAN_OFFICE),
+    }
+    return render(request, "work/my_work.html", context)
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """待我审核: the reports waiting for this user's review, oldest first, paged."""
+    if rules.review_scope(request.user) is None:
+        return deny(request, "您没有审核权限。")
+    waiting = occurrence_list(rules.reviewable_by(request.user)).order_by("updated_at", "id")
+    page = paginate(request, waiting)
+    return render(request, "work/review_queue.html", {"page": page})
+
+
+@require_POST
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    """批量通过: accepts the latest report of each chosen occurrence."""
+    ids = [int(v) for v in request.POST.getlist("occurrences") if v.isascii() and v.isdigit() and len(v) < 19]
+    if not ids:
+        messages.error(request, "请先勾选要通过的事项。")
+        return redirect("work:review_queue")
+    reports = (
+        Report.objects.filter(
+            occurrence__in=rules.reviewable_by(request.user).filter(pk__in=ids), status="submitted"
+        )
+        .select_related("occurrence__duty", "occurrence__org")
+        .order_by("created_at")
+    )
+    accepted, refusals = actions.review_many(acting_user=request.user, reports=list(reports))
+    if accepted:
+        messages.success(request, f"已通过 {accepted} 项。")
+    for refusal in refusals[:5]:
+        messages.error(request, refusal)
+    return redirect("work:review_queue")
+
+
+def _next_in_queue(user: Any, after: Occurrence) -> int | None:
+    queue = rules.reviewable_by(user).exclude(pk=after.pk).order_by("updated_at", "id")
+    return queue.values_list("pk", flat=True).first()
+
+
+# --- an occurrence ------------------------------------------------------------------------
+
+
+def _occurrence_page(
+    request: HttpRequest, occ: Occurrence, report_form: ReportForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The occurrence with its reports; the report form only for those who owe it, the
+    review form only for its reviewers. A form that failed comes back with what was typed."""
+    can_report = rules.can_report(request.user, occ)
+    can_review = rules.can_review(request.user, occ)
+    reports = list(occ.reports.all())
+    latest_return = next((r for r in reversed(reports) if r.status == "returned"), None)
+    context = {
+        "occ": occ,
+        "task": getattr(occ.duty, "task", None),
+        "light": rules.light_of(occ),
+        "reports": reports,
+        "changes": occ.changes.all(),
+        "report_form": (report_form or ReportForm()) if can_report else None,
+        "can_review": can_review,
+        "latest_return": latest_return if occ.status == OccurrenceStatus.RETURNED else None,
+        "next_in_queue": _next_in_queue(request.user, occ) if can_review else None,
+        "previewable": PREVIEWABLE,
+    }
+    return render(request, "work/occurrence_detail.html", context, status=status)
+
+
+def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
+    reports = Report.objects.select_related("author", "reviewed_by").prefetch_related("evidence")
+    return get_visible_or_404(
+        Occurrence.objects.select_related("duty__task__plan", "duty__lead_org", "org").prefetch_related(
+            Prefetch("reports", queryset=reports), "changes__by"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _occurrence_page(request, _visible_occurrence(request, pk))
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    occ = _visible_occurrence(request, pk)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.submit_report(
+                acting_user=request.user,
+                occurrence=occ,
+                text=form.cleaned_data["text"],
+                count=form.cleaned_data["count"],
+                files=form.cleaned_data["files"],
+            )
+        except ActionRefused as refused:
+            form.add_error("files" if "“" in str(refused) and request.FILES else None, str(refused))
+        else:
+            messages.success(request, "已报送，等待审核。")
+            return redirect("work:occurrence", pk=occ.pk)
+    if request.FILES:
+        form.add_error("files", "出于安全考虑，浏览器不保留已选的附件，请重新选择。")
+    return _occurrence_page(request, occ, report_form=form, status=400)
+
+
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user)).select_related(
+            "occurrence__duty", "occurrence__org"
+        ),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审核结论。")
+        return redirect("work:occurrence", pk=report.occurrence_id)
+    decision = form.cleaned_data["decision"]
+    try:
+        actions.review_report(
+            acting_user=request.user, report=report, decision=decision, comment=form.cleaned_data["comment"]
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("work:occurrence", pk=report.occurrence_id)
+    messages.success(
+        request, "审核通过。" if decision == "accept" else "已退回，报送单位打开该事项时会看到退回意见。"
+    )
+    following = _next_in_queue(request.user, report.occurrence) if request.POST.get("next") else None
+    return redirect("work:occurrence", pk=following or report.occurrence_id)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user))
+        .select_related("occurrence__duty", "occurrence__org")
+        .prefetch_related("evidence"),
+        pk=pk,
+    )
+    initial = {"text": report.text, "count": report.count, "version": report.version}
+    form = ReportEditForm(request.POST or None, request.FILES or None, initial=initial, report=report)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.edit_report(
+                    acting_user=request.user,
+                    report=report,
+                    expected_version=form.cleaned_data["version"],
+                    text=form.cleaned_data["text"],
+                    count=form.cleaned_data["count"],
+                    add_files=form.cleaned_data["files"],
+                    remove_evidence=[e.pk for e in form.cleaned_data.get("remove", [])],
+                )
+            except ConflictError as conflict:
+                form.add_error(None, str(conflict))
+                status = 409
+            except ActionRefused as refused:
+                form.add_error(None, str(refused))
+                status = 400
+            else:
+                messages.success(request, "报告已修改。")
+                return redirect("work:occurrence", pk=report.occurrence_id)
+        else:
+            status = 400
+    return render(request, "work/report_edit.html", {"form": form, "report": report}, status=status)
+
+
+def _visible_evidence(request: HttpRequest, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(report__occurrence__in=Occurrence.objects.visible_to(request.user)), pk=pk
+    )
+
+
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from luoshi.tasks.views import attachment
+
+    evidence = _visible_evidence(request, pk)
+    try:
+        handle = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
+    except (OSError, ValueError):
+        raise Http404("文件不存在") from None
+    record(AuditAction.EXPORT, obj=evidence, object_repr=f"下载佐证材料：{evidence.original_name}"[:200])
+    response = FileResponse(handle, content_type=evidence.content_type)
+    return attachment(response, evidence.original_name)
+
+
+@xframe_options_sameorigin
+def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A picture of the evidence for the reviewer: an image as it is, a PDF's first page
+    rendered on the server. Only pixels reach the browser — no script, no PDF viewer —
+    and the response is sandboxed by its own CSP."""
+    evidence = _visible_evidence(request, pk)
+    if evidence.content_type not in PREVIEWABLE:
+        raise Http404("该类型不支持预览")
+    page = request.GET.get("page", "1")
+    number = int(page) if page.isascii() and page.isdigit() and len(page) < 4 else 1
+    try:
+        data = preview_png(stored_path(evidence.stored_name), evidence.content_type, number)
+    except (OSError, ValueError):
+        raise Http404("无法预览该文件") from None
+    response = HttpResponse(
+        data, content_type="image/png" if evidence.content_type != "image/jpeg" else "image/jpeg"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+@require_role(Role.SYSADMIN, Role.PLAN_OFFICE)
+@require_http_methods(["GET", "POST"])
+def calendar_admin(request: HttpRequest) -> HttpResponse:
+    year_text = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    year = (
+        int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 else this_year
+    )
+    if year not in actions.CALENDAR_YEARS:
+        year = this_year
+    form = CalendarDayForm(request.POST or None)
+    editable = request.user.role == Role.SYSADMIN
+    if request.method == "POST":
+        try:
+            if "confirm_year" in request.POST:
+                confirm = request.POST["confirm_year"]
+                if not (confirm.isascii() and confirm.isdigit() and len(confirm) == 4):
+                    raise ActionRefused("年份应在2000年至2100年之间。")
+                actions.confirm_calendar_year(acting_user=request.user, year=int(confirm))
+                messages.success(request, f"已确认{confirm}年工作日历。")
+                return redirect(f"{reverse('work:calendar')}?year={confirm}")
+            if form.is_valid():
+                kind = form.cleaned_data["kind"]
+                day: dt.date = form.cleaned_data["date"]
+                actions.set_calendar_day(
+                    acting_user=request.user,
+                    date=day,
+                    is_workday=None if kind == "default" else kind == "work",
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, f"已更新 {day}。")
+                return redirect(f"{reverse('work:calendar')}?year={day.year}")
+        except ActionRefused as refused:
+            if not editable:
+                return render(request, "403.html", {"reason": str(refused)}, status=403)
+            messages.error(request, str(refused))
+    missing = ""
+    try:
+        actions.ensure_calendar_year(year)
+    except CalendarMissing as error:
+        missing = str(error)
+    days = CalendarDay.objects.filter(date__year=year)
+    return render(
+        request,
+        "work/calendar.html",
+        {
+            "year": year,
+            "days": days,
+            "form": form,
+            "missing": missing,
+            "editable": editable,
+            "known": CalendarYear.objects.filter(year=year).first(),
+        },
+    )
+
+
+def filters_or_error(request: HttpRequest) -> OccurrenceFilters | HttpResponse:
+    """The shared filters from the query string, or a 400 page saying what was wrong."""
+    try:
+        return OccurrenceFilters.from_query(request.GET)
+    except ActionRefused as refused:
+        return render(request, "403.html", {"reason": str(refused), "title": "筛选条件无效"}, status=400)
