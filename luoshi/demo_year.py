@@ -85,7 +85,7 @@ def build_year(seed: int = 2022) -> dict[str, int]:
     plan = plan_actions.import_plan(
         acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename=REFERENCE_PLAN.name
     )
-    result = plan_actions.publish_plan(acting_user=office, plan=plan)
+    result = plan_actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     rng = random.Random(seed)
     staff: dict[int, User] = {}
     today = timezone.localdate()

@@ -96,3 +96,21 @@ class ManualProposalForm(StyledForm):
 
 class NextYearForm(StyledForm):
     year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
+
+
+class SplitForm(StyledForm):
+    """The two texts a proposal is divided into, prefilled at the most natural clause break."""
+
+    first = forms.CharField(
+        label="第一部分（保留在原任务）", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    second = forms.CharField(
+        label="第二部分（成为新任务）", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("first") and data.get("first", "").strip() == (data.get("second") or "").strip():
+            raise forms.ValidationError("两部分内容相同，请把原文分到两部分中。")
+        return data

@@ -143,6 +143,15 @@ class Proposal(TimeStampedModel, VersionedModel):
     target_count = models.PositiveIntegerField("目标数", null=True, blank=True)
     target_unit = models.CharField("目标单位", max_length=40, blank=True)
     dropped = models.BooleanField("不作为任务", default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并到",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        help_text="合并时被并入的任务；合并的任务同时标为不作为任务，发布时不下发",
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]
