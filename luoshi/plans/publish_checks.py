@@ -42,6 +42,7 @@ class PublishWarning:
     proposals: tuple[int, ...] = ()
     years: tuple[int, ...] = ()
     titles: tuple[str, ...] = field(default=(), compare=False)
+    label: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
@@ -120,6 +121,7 @@ def publish_warnings(
                     "直到机关党委为它确定时间。",
                     proposals=(p.pk,),
                     titles=(p.title,),
+                    label=kind,
                 )
             )
     doc_year = None

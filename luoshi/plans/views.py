@@ -126,10 +126,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active_count": sum(1 for p in proposals if not p.dropped),
         "decision_count": sum(1 for p in proposals if not p.dropped and p.needs_decision),
         "calendar_warning": calendar_warning,
-        "assign_form": SectionAssignForm(orgs=Organization.objects.assignable_by(request.user))
+        "assign_form": SectionAssignForm(orgs=Organization.objects.assignable_by(request.user), auto_id=False)
         if editable
         else None,
-        "manual_form": ManualProposalForm(orgs=Organization.objects.assignable_by(request.user))
+        "manual_form": ManualProposalForm(
+            orgs=Organization.objects.assignable_by(request.user), auto_id="new-%s"
+        )
         if editable
         else None,
         "next_form": NextYearForm(initial={"year": plan.year + 1}),
@@ -162,7 +164,10 @@ def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         "version": proposal.version,
     }
     form = ProposalForm(
-        request.POST or None, initial=initial, orgs=Organization.objects.assignable_by(request.user)
+        request.POST or None,
+        initial=initial,
+        orgs=Organization.objects.assignable_by(request.user),
+        auto_id=f"p{proposal.pk}-%s",  # several forms open on one page keep their labels apart
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -192,7 +197,7 @@ def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
             status = 409 if isinstance(refused, ConflictError) else 400
         else:
             if request.htmx:
-                return _proposal_card(request, plan, proposal_pk)
+                return _with_counts(request, plan, _proposal_card(request, plan, proposal_pk))
             messages.success(request, "已保存。")
             return redirect(f"/plans/{plan.pk}/#p-{proposal.pk}")
     return render_page_or_fragment(
@@ -202,6 +207,15 @@ def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         {"plan": plan, "proposal": proposal, "form": form},
         status=status,
     )
+
+
+def _with_counts(request: HttpRequest, plan: Plan, *cards: HttpResponse) -> HttpResponse:
+    """Cards swapped in place, and the page's task counts (the publish button, the note)
+    updated out of band, so a split or a drop never leaves the page counting the old number."""
+    counts = render(
+        request, "htmx/plan_counts_oob.html", {"active_count": plan.proposals.filter(dropped=False).count()}
+    )
+    return HttpResponse(b"".join(card.content for card in cards) + counts.content)
 
 
 def _proposal_card(request: HttpRequest, plan: Plan, proposal_pk: int) -> HttpResponse:
@@ -239,7 +253,9 @@ def proposal_split(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
     at = int(at_param) if at_param.isdigit() else actions.natural_split(text)
     first, second = actions.divide_text(text, at)
     form = SplitForm(
-        request.POST or None, initial={"first": first, "second": second, "version": proposal.version}
+        request.POST or None,
+        initial={"first": first, "second": second, "version": proposal.version},
+        auto_id=f"split{proposal.pk}-%s",
     )
     status = 200
     if request.method == "POST":
@@ -258,9 +274,11 @@ def proposal_split(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
                 status = 409 if isinstance(refused, ConflictError) else 400
             else:
                 if request.htmx:
-                    return HttpResponse(
-                        _proposal_card(request, plan, kept.pk).content
-                        + _proposal_card(request, plan, new.pk).content
+                    return _with_counts(
+                        request,
+                        plan,
+                        _proposal_card(request, plan, kept.pk),
+                        _proposal_card(request, plan, new.pk),
                     )
                 messages.success(request, "已拆分为两条任务。")
                 return redirect(f"/plans/{plan.pk}/#p-{kept.pk}")

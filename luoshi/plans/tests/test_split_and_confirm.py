@@ -145,11 +145,12 @@ def test_a_merged_proposal_says_where_it_went_and_a_published_plan_shows_no_draf
     assert "已合并" in card and f'href="#p-{keep.pk}"' in card and "不作为任务" not in card
     draft_page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "草稿问题" in draft_page and "需人工确定时间" in draft_page
+    assert "生成下一年度草稿" not in draft_page  # next year starts from a published plan
     publish_as_it_stands(client, plan)
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "已发布" in page and "已合并" in page
     assert "草稿问题" not in page and "需人工确定时间" not in page and "原文未写明责任单位" not in page
-    assert "拆分" not in page and "整段分配" not in page
+    assert "拆分" not in page and "整段分配" not in page and "生成下一年度草稿" in page
 
 
 def test_the_confirmation_step_lists_each_warning_with_its_choices(draft) -> None:
