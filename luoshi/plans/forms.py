@@ -63,6 +63,12 @@ class ProposalForm(StyledForm):
             self.fields[name].queryset = orgs
             self.fields[name].label_from_instance = org_label
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "responsible" in data and not data["responsible"] and not data.get("dropped"):
+            self.add_error("responsible", "请至少选择一个责任单位。")
+        return data
+
     def clean_when(self) -> str:
         value = self.cleaned_data["when"].strip()
         aliases = {

@@ -97,6 +97,17 @@ def _due_preview(calendar: WorkCalendar | None, proposal: Proposal, year: int) -
     return f"{len(found)}期，首期 {found[0].due:%m-%d}，末期 {found[-1].due:%m-%d}"
 
 
+def _finding_rows(findings: list[Any]) -> list[Any]:
+    """One row per distinct finding ("第13行留有占位符“XX”" four times is one row, 4处);
+    its 忽略 dismisses all of them."""
+    rows: dict[tuple[str, str], Any] = {}
+    for f in findings:
+        if not f.dismissed:
+            row = rows.setdefault((f.kind, f.message), f)
+            row.same = getattr(row, "same", 0) + 1
+    return list(rows.values())
+
+
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
     proposals = list(
@@ -120,6 +131,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections,
         "text_html": highlighted_text(plan),
         "findings": [f for f in findings if not f.dismissed],
+        "finding_rows": _finding_rows(findings),
         "finding_counts": Counter(f.get_kind_display() for f in findings if not f.dismissed).most_common(),
         "dismissed_count": sum(1 for f in findings if f.dismissed),
         "editable": editable,
@@ -200,6 +212,8 @@ def proposal_edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
                 return _with_counts(request, plan, _proposal_card(request, plan, proposal_pk))
             messages.success(request, "已保存。")
             return redirect(f"/plans/{plan.pk}/#p-{proposal.pk}")
+    elif request.method == "POST":
+        status = 400
     return render_page_or_fragment(
         request,
         "plans/proposal_edit.html",
@@ -370,8 +384,10 @@ def finding_dismiss(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespo
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
     finding = get_object_or_404(plan.findings, pk=finding_pk)
-    actions.dismiss_finding(acting_user=request.user, finding=finding)
-    messages.info(request, "已忽略该问题。")
+    same = list(plan.findings.filter(kind=finding.kind, message=finding.message, dismissed=False))
+    for f in same or [finding]:
+        actions.dismiss_finding(acting_user=request.user, finding=f)
+    messages.info(request, f"已忽略该问题（{len(same)}处）。" if len(same) > 1 else "已忽略该问题。")
     return redirect("plans:detail", pk=plan.pk)
 
 

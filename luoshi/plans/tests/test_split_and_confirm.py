@@ -233,3 +233,29 @@ def test_the_api_answers_409_with_the_warnings_unless_confirmed(draft, api_token
     assert [w["code"] for w in listed] == [w["code"] for w in refused.json()["warnings"]]
     done = api.post(url, json.dumps({"confirm": True}), content_type="application/json", headers=headers)
     assert done.status_code == 200 and done.json()["tasks"] == plan.proposals.filter(dropped=False).count()
+
+
+def test_identical_findings_are_one_row_and_dismissed_together(draft) -> None:
+    client, plan = draft
+    same = [f for f in plan.findings.all() if plan.findings.filter(message=f.message).count() > 1]
+    assert same, "the reference plan repeats a placeholder on one line"
+    page = client.get(f"/plans/{plan.pk}/")
+    rows = page.context["finding_rows"]
+    assert len(rows) == len({(f.kind, f.message) for f in plan.findings.all()}) < plan.findings.count()
+    assert f"（{plan.findings.filter(message=same[0].message).count()}处）" in page.content.decode()
+    client.post(f"/plans/{plan.pk}/findings/{same[0].pk}/dismiss/")
+    assert not plan.findings.filter(message=same[0].message, dismissed=False).exists()
+    assert plan.findings.exclude(message=same[0].message).filter(dismissed=False).exists()
+
+
+def test_an_edit_without_responsible_organisations_names_the_field(draft) -> None:
+    client, plan = draft
+    p = longest(plan)
+    response = client.post(
+        f"/plans/{plan.pk}/proposals/{p.pk}/edit/",
+        {"title": "改写的任务", "version": p.version},
+        headers=HX,
+    )
+    assert response.status_code == 400
+    assert "请至少选择一个责任单位" in str(response.context["form"].errors["responsible"])
+    assert "改写的任务" in response.content.decode() and Proposal.objects.get(pk=p.pk).title == p.title

@@ -19,3 +19,12 @@ document.body && document.body.addEventListener("htmx:beforeSwap", function (eve
     event.detail.isError = false;
   }
 });
+// "原文 N" on a phone: the plan text is folded away; open it, then jump to the measure.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[href^='#m-']");
+  var text = document.getElementById("plan-text");
+  if (!link || !text || !window.bootstrap || window.getComputedStyle(text).display !== "none") { return; }
+  event.preventDefault();
+  text.addEventListener("shown.bs.collapse", function () { window.location.hash = link.getAttribute("href"); }, { once: true });
+  window.bootstrap.Collapse.getOrCreateInstance(text, { toggle: false }).show();
+});
