@@ -339,6 +339,8 @@ def split_proposal(
     require_plan_office(acting_user)
     plan = proposal.plan
     _editable(plan)
+    if proposal.dropped:
+        raise ActionRefused("已标为不作为任务或已合并的条目不能拆分。")
     first, second = (first or "").strip(), (second or "").strip()
     if not first or not second:
         raise ActionRefused("拆分后的两部分都要有内容。")

@@ -259,3 +259,26 @@ def test_an_edit_without_responsible_organisations_names_the_field(draft) -> Non
     assert response.status_code == 400
     assert "请至少选择一个责任单位" in str(response.context["form"].errors["responsible"])
     assert "改写的任务" in response.content.decode() and Proposal.objects.get(pk=p.pk).title == p.title
+
+
+def test_a_merged_proposal_taken_back_is_a_task_of_its_own_again(draft, persona) -> None:
+    from luoshi.core.errors import ActionRefused
+    from luoshi.plans import actions
+
+    client, plan = draft
+    keep, other = plan.proposals.order_by("order")[:2]
+    client.post(f"/plans/{plan.pk}/proposals/merge/", {"ids": [keep.pk, other.pk]})
+    other.refresh_from_db()
+    with pytest.raises(ActionRefused, match="不能拆分"):
+        actions.split_proposal(
+            acting_user=persona("jgdw"),
+            proposal=other,
+            expected_version=other.version,
+            first="甲",
+            second="乙",
+        )
+    actions.update_proposal(
+        acting_user=persona("jgdw"), proposal=other, expected_version=other.version, dropped=False
+    )
+    other.refresh_from_db()
+    assert not other.dropped and other.merged_into_id is None
