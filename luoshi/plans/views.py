@@ -110,6 +110,14 @@ def _finding_rows(findings: list[Any]) -> list[Any]:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
+    return _render_detail(request, plan)
+
+
+def _render_detail(
+    request: HttpRequest, plan: Plan, manual_form: ManualProposalForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The review page; `manual_form` is a refused 手工新增 form shown again with its errors
+    and what was typed."""
     proposals = list(
         plan.proposals.select_related("lead_org", "measure", "merged_into").prefetch_related(
             "responsible_orgs", "related_orgs"
@@ -141,15 +149,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assign_form": SectionAssignForm(orgs=Organization.objects.assignable_by(request.user), auto_id=False)
         if editable
         else None,
-        "manual_form": ManualProposalForm(
-            orgs=Organization.objects.assignable_by(request.user), auto_id="new-%s"
-        )
+        "manual_form": manual_form
+        or (ManualProposalForm(orgs=Organization.objects.assignable_by(request.user), auto_id="new-%s"))
         if editable
         else None,
         "next_form": NextYearForm(initial={"year": plan.year + 1}),
         "can_manage": request.user.role == Role.PLAN_OFFICE,
     }
-    return render(request, "plans/plan_detail.html", context)
+    return render(request, "plans/plan_detail.html", context, status=status)
 
 
 def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> tuple[Plan, Proposal]:
@@ -334,7 +341,9 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    form = ManualProposalForm(request.POST, orgs=Organization.objects.assignable_by(request.user))
+    form = ManualProposalForm(
+        request.POST, orgs=Organization.objects.assignable_by(request.user), auto_id="new-%s"
+    )
     if form.is_valid():
         try:
             p = actions.add_proposal(
@@ -345,13 +354,11 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible=list(form.cleaned_data["responsible"]),
             )
         except ActionRefused as refused:
-            messages.error(request, str(refused))
+            form.add_error(None, str(refused))
         else:
             messages.success(request, "已新增任务。")
             return redirect(f"/plans/{plan.pk}/#p-{p.pk}")
-    else:
-        messages.error(request, "请填写任务名称并选择责任单位。")
-    return redirect("plans:detail", pk=plan.pk)
+    return _render_detail(request, plan, manual_form=form, status=400)
 
 
 @require_POST

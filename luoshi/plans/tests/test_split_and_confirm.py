@@ -282,3 +282,12 @@ def test_a_merged_proposal_taken_back_is_a_task_of_its_own_again(draft, persona)
     )
     other.refresh_from_db()
     assert not other.dropped and other.merged_into_id is None
+
+
+def test_a_refused_manual_task_comes_back_with_what_was_typed(draft) -> None:
+    client, plan = draft
+    count = plan.proposals.count()
+    response = client.post(f"/plans/{plan.pk}/proposals/new/", {"title": "手工录入的任务", "section": "其他"})
+    body = response.content.decode()
+    assert response.status_code == 400 and 'value="手工录入的任务"' in body
+    assert "responsible" in response.context["manual_form"].errors and plan.proposals.count() == count
