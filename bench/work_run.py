@@ -47,7 +47,7 @@ def main() -> None:
     for _ in range(3):
         plan = actions.import_plan(acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename="ref.txt")
         start = time.perf_counter()
-        result = actions.publish_plan(acting_user=office, plan=plan)
+        result = actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
         times.append(time.perf_counter() - start)
     report(
         f"发布参考要点（{result['tasks']}项任务、{result['occurrences']}个事项，中位数）",

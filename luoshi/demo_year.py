@@ -133,7 +133,7 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
     plan = plan_actions.import_plan(
         acting_user=office, data=REFERENCE_PLAN.read_bytes(), filename=REFERENCE_PLAN.name, year=year
     )
-    result: dict[str, Any] = plan_actions.publish_plan(acting_user=office, plan=plan)
+    result: dict[str, Any] = plan_actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     result["year"] = year
     rng = random.Random(seed)
     staff: dict[int, User] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -23,9 +24,10 @@ from luoshi.planparse import PlanError, parse_text, text_from_bytes
 from luoshi.plans.choices import PlanStatus
 from luoshi.plans.models import Measure, Plan, PlanFinding, Proposal
 from luoshi.plans.proposals import Directory, Draft, OrgInfo, drafts_for_measure
+from luoshi.plans.publish_checks import PublishWarning, WarningCode, publish_warnings, warnings_digest
 from luoshi.tasks.models import Task
 from luoshi.work.actions import DutySpec, create_duties
-from luoshi.work.choices import DutyKind
+from luoshi.work.choices import DutyKind, Frequency, ScheduleKind
 from luoshi.work.models import ScheduleFields
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -254,6 +256,8 @@ def update_proposal(
         r"mid-year|year-end|first-half|second-half|\d{4}-\d{2}(-\d{2})?", changes["when"]
     ):
         raise ActionRefused("完成时限格式应为 年-月 或 年-月-日，如 2022-06 或 2022-06-30。")
+    if changes.get("dropped") is False and proposal.merged_into_id:
+        changes["merged_into"] = None  # taken back out of the merge: a task of its own again
     before = {k: str(getattr(proposal, k)) for k in changes}
     for name, value in changes.items():
         setattr(proposal, name, value)
@@ -274,30 +278,109 @@ def update_proposal(
     return proposal
 
 
-def split_proposal(*, acting_user: Any, proposal: Proposal) -> Proposal:
-    """A copy right after the original, for the part of the work that goes its own way."""
+CLAUSE_BREAKS = ("。！？!?", "；;", "，,", "、")
+_OPENERS, _CLOSERS = "“‘「『(（《〈【[", "”’」』)）》〉】]"
+
+
+def split_points(text: str) -> list[int]:
+    """Where a task's text can be cut: just after each clause break (。；，、) that stands
+    outside quotes and brackets and leaves text on both sides."""
+    points, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS and depth:
+            depth -= 1
+        elif depth == 0 and any(ch in breaks for breaks in CLAUSE_BREAKS) and text[i + 1 :].strip():
+            points.append(i + 1)
+    return points
+
+
+def natural_split(text: str) -> int | None:
+    """The most natural cut: the strongest clause break (。 before ； before ， before 、)
+    that leaves at least a fifth of the text on each side, nearest the middle; None when
+    the text has no clause break at all."""
+    points = split_points(text)
+    if not points:
+        return None
+    middle, size = len(text) / 2, len(text)
+    for breaks in CLAUSE_BREAKS:
+        here = [i for i in points if text[i - 1] in breaks and min(i, size - i) >= size / 5]
+        if here:
+            return min(here, key=lambda i: abs(i - middle))
+    return min(points, key=lambda i: abs(i - middle))
+
+
+def divide_text(text: str, at: int | None) -> tuple[str, str]:
+    """The two parts of `text` cut at `at`, without the break that joined them."""
+    if at is None or not 0 < at < len(text):
+        return text.strip(), ""
+    return text[:at].strip().rstrip("，,；;、 "), text[at:].strip()
+
+
+def _span_of(plan: Plan, clause: tuple[int | None, int | None], part: str) -> tuple[int | None, int | None]:
+    """Where `part` stands in the plan's text inside the proposal's clause, so each part
+    highlights its own words in the source; the whole clause when the user rewrote it."""
+    start, end = clause
+    if start is None or end is None:
+        return clause
+    found = plan.text.find(part, start, end)
+    return (found, found + len(part)) if found >= 0 else clause
+
+
+def split_proposal(
+    *, acting_user: Any, proposal: Proposal, expected_version: int, first: str, second: str
+) -> tuple[Proposal, Proposal]:
+    """Divides one proposal into two with their own texts: the original keeps `first`, a
+    new proposal right after it takes `second`; both keep the organisations, schedule and
+    target, which the office then edits. Refused when either part is empty or both are the
+    same (publishing would hand out the same task twice); a stale version changes nothing."""
     require_plan_office(acting_user)
-    _editable(proposal.plan)
+    plan = proposal.plan
+    _editable(plan)
+    if proposal.dropped:
+        raise ActionRefused("已标为不作为任务或已合并的条目不能拆分。")
+    first, second = (first or "").strip(), (second or "").strip()
+    if not first or not second:
+        raise ActionRefused("拆分后的两部分都要有内容。")
+    if first == second:
+        raise ActionRefused("拆分后的两部分内容相同，请把原文分到两部分中。")
+    if max(len(first), len(second)) > 500:
+        raise ActionRefused("每部分不超过500字。")
+    before = proposal.title
     with transaction.atomic():
+        clause = (proposal.clause_start, proposal.clause_end)
+        proposal.title = first
+        proposal.clause_start, proposal.clause_end = _span_of(plan, clause, first)
+        second_span = _span_of(plan, clause, second)
+        save_versioned(proposal, expected_version, ["title", "clause_start", "clause_end"])
         responsible = list(proposal.responsible_orgs.all())
         related = list(proposal.related_orgs.all())
-        Proposal.objects.filter(plan=proposal.plan, order__gt=proposal.order).update(order=F("order") + 10)
+        Proposal.objects.filter(plan=plan, order__gt=proposal.order).update(order=F("order") + 10)
         copy = Proposal.objects.get(pk=proposal.pk)
         copy.pk = None
         copy.version = 1
         copy.order = proposal.order + 5
-        copy.title = f"{proposal.title}（拆分）"[:500]
+        copy.title = second
+        copy.clause_start, copy.clause_end = second_span
         copy.save()
         copy.responsible_orgs.set(responsible)
         copy.related_orgs.set(related)
         record(
-            AuditAction.CREATE, actor=acting_user, obj=copy, object_repr=f"拆分任务：{proposal.title[:60]}"
+            AuditAction.CREATE,
+            actor=acting_user,
+            obj=copy,
+            object_repr=f"拆分任务：{before[:60]}",
+            before={"title": before},
+            after={"first": first, "second": second, "from": proposal.pk},
         )
-    return copy
+    return proposal, copy
 
 
 def merge_proposals(*, acting_user: Any, proposals: list[Proposal]) -> Proposal:
-    """The first keeps its rule and title and takes the others' organisations; the others are dropped."""
+    """The first keeps its rule and title and takes the others' organisations; the others
+    are dropped and remember the proposal they went into (the page says 已合并, not
+    不作为任务)."""
     require_plan_office(acting_user)
     if len(proposals) < 2:
         raise ActionRefused("请至少选择两条任务再合并。")
@@ -305,11 +388,15 @@ def merge_proposals(*, acting_user: Any, proposals: list[Proposal]) -> Proposal:
         raise ActionRefused("只能合并同一工作要点中的任务。")
     _editable(proposals[0].plan)
     keep, others = proposals[0], proposals[1:]
+    if keep.dropped:
+        raise ActionRefused("第一条任务已标为不作为任务或已合并，不能再并入其他任务。")
     with transaction.atomic():
         for other in others:
             keep.responsible_orgs.add(*other.responsible_orgs.all())
             keep.related_orgs.add(*other.related_orgs.all())
-        Proposal.objects.filter(pk__in=[o.pk for o in others]).update(dropped=True, version=F("version") + 1)
+        Proposal.objects.filter(pk__in=[o.pk for o in others]).update(
+            dropped=True, merged_into=keep, version=F("version") + 1
+        )
         Proposal.objects.filter(pk=keep.pk).update(version=F("version") + 1)
         record(
             AuditAction.UPDATE,
@@ -389,15 +476,112 @@ def dismiss_finding(*, acting_user: Any, finding: PlanFinding) -> None:
 # --- publish ---------------------------------------------------------------------------
 
 
-def publish_plan(*, acting_user: Any, plan: Plan) -> dict[str, int]:
+class PublishNeedsConfirmation(ActionRefused):
+    """Publishing was asked for without confirming the warnings; they travel with it."""
+
+    def __init__(self, warnings: list[PublishWarning]) -> None:
+        super().__init__(f"发布前有{len(warnings)}项提醒需要确认：{warnings[0].message}")
+        self.warnings = warnings
+
+
+@dataclass
+class PublishDecisions:
+    """What the office chose on the confirmation step, one answer per warning:
+    `merge` lists the duplicate groups (by the id of the proposal kept) whose copies are
+    merged into the first, the others are kept as they are; `schedules` gives a period
+    (a Frequency value) to a task that would have no occurrences, the others stay event
+    tasks; `year` is the year to publish under, when a year warning was shown."""
+
+    merge: list[int] = field(default_factory=list)
+    schedules: dict[int, str] = field(default_factory=dict)
+    year: int | None = None
+
+
+def publish_with_decisions(
+    *, acting_user: Any, plan: Plan, decisions: PublishDecisions, seen: str | None = None
+) -> dict[str, int]:
+    """Applies the office's decisions on the warnings and publishes, in one transaction:
+    if publishing is refused (no calendar for the chosen year, published meanwhile), none
+    of the decisions is kept. `seen` is the digest of the warnings the office was shown;
+    when the draft changed since, nothing happens and the new warnings come back."""
+    require_plan_office(acting_user)
+    _editable(plan)
+    if seen is not None:
+        current = publish_warnings(plan)
+        if warnings_digest(current) != seen:
+            raise (
+                PublishNeedsConfirmation(current)
+                if current
+                else ActionRefused("任务分解在确认期间已被修改，请重新确认后发布。")
+            )
+    with transaction.atomic():
+        for keep_id in decisions.merge:
+            group = next(
+                (
+                    w
+                    for w in publish_warnings(plan)
+                    if w.code == WarningCode.DUPLICATE and w.proposals[0] == keep_id
+                ),
+                None,
+            )
+            if group is None:
+                raise ActionRefused("要合并的重复任务已不存在，请刷新后重新确认。")
+            chosen = list(plan.proposals.filter(pk__in=group.proposals).order_by("order", "id"))
+            merge_proposals(acting_user=acting_user, proposals=chosen)
+        for proposal_id, freq in decisions.schedules.items():
+            if freq not in Frequency.values:
+                raise ActionRefused("请选择有效的周期。")
+            proposal = plan.proposals.filter(pk=proposal_id, dropped=False).first()
+            if proposal is None:
+                raise ActionRefused("要设定周期的任务已不存在，请刷新后重新确认。")
+            update_proposal(
+                acting_user=acting_user,
+                proposal=proposal,
+                expected_version=proposal.version,
+                schedule_kind=ScheduleKind.RECURRING,
+                freq=freq,
+            )
+        if decisions.year is not None and decisions.year != plan.year:
+            _change_year(acting_user, plan, decisions.year)
+        return publish_plan(acting_user=acting_user, plan=plan, confirmed=True)
+
+
+def _change_year(acting_user: Any, plan: Plan, year: int) -> None:
+    """The plan is published under another year: its title and every dated time limit
+    of its proposals move with it (2022-06 becomes 2023-06)."""
+    if not 2000 <= year <= 2100:
+        raise ActionRefused("年度应在 2000 至 2100 之间。")
+    shift, before = year - plan.year, plan.year
+    plan.title = re.sub(str(before), str(year), plan.title)[:200]
+    plan.year = year
+    save_versioned(plan, plan.version, ["year", "title"])
+    for p in plan.proposals.exclude(when=""):
+        shifted = _shift_when(p.when, shift)
+        if shifted != p.when:
+            Proposal.objects.filter(pk=p.pk).update(when=shifted, version=F("version") + 1)
+    record(
+        AuditAction.UPDATE,
+        actor=acting_user,
+        obj=plan,
+        message=f"发布前改定年度：{before}→{year}",
+        before={"year": before},
+        after={"year": year},
+    )
+
+
+def publish_plan(*, acting_user: Any, plan: Plan, confirmed: bool = False) -> dict[str, int]:
     """Turns the proposals into tasks, each owning a duty that fans out to occurrences —
     all or nothing, exactly once.
 
     The draft→published flip is a conditional UPDATE checked by row count, so of two
     people publishing at once one succeeds and the other is told it is done. The duties
     and occurrences come from luoshi.work in bulk; then one bulk INSERT for the tasks.
+    Refused with the warnings (PublishNeedsConfirmation) unless `confirmed`: the office
+    decides on identical tasks, tasks without occurrences and the year first.
     """
     require_plan_office(acting_user)
+    if not confirmed and plan.status == PlanStatus.DRAFT and (warnings := publish_warnings(plan)):
+        raise PublishNeedsConfirmation(warnings)
     proposals = list(
         plan.proposals.filter(dropped=False)
         .select_related("measure", "lead_org")

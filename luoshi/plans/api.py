@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
@@ -10,6 +11,7 @@ from ninja.files import UploadedFile
 
 from luoshi.core.api import page_of
 from luoshi.plans import actions
+from luoshi.plans import publish_checks as checks
 from luoshi.plans.models import Plan
 
 router = Router(tags=["工作要点"])
@@ -57,6 +59,7 @@ def proposal_json(p: Any) -> dict[str, Any]:
         "needs_decision": p.needs_decision,
         "target": {"count": p.target_count, "unit": p.target_unit} if p.target_count else None,
         "dropped": p.dropped,
+        "merged_into": p.merged_into_id,
         "version": p.version,
     }
 
@@ -134,11 +137,59 @@ class PublishOut(Schema):
     occurrences: int
 
 
-@router.post("/{int:plan_id}/publish", response=PublishOut)
-def publish(request: HttpRequest, plan_id: int) -> dict[str, int]:
-    """Publishes the proposals as they stand, all or nothing."""
+class PublishWarningOut(Schema):
+    code: str
+    message: str
+    proposals: list[int]
+    years: list[int]
+
+
+class PublishRefusal(Schema):
+    detail: str
+    warnings: list[PublishWarningOut]
+
+
+class PublishIn(Schema):
+    """The same answers as the confirmation page: `confirm` to publish despite the
+    warnings; optionally `merge` (duplicate groups by the id of their first proposal),
+    `schedules` ({proposal id: frequency} for tasks that would have no occurrences) and
+    `year` (the year to publish under)."""
+
+    confirm: bool = False
+    merge: list[int] = []
+    schedules: dict[int, str] = {}
+    year: int | None = None
+
+
+@router.get("/{int:plan_id}/publish-warnings", response=list[PublishWarningOut])
+def publish_warnings(request: HttpRequest, plan_id: int) -> list[dict[str, object]]:
+    """What publishing would warn about, without publishing."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
-    return actions.publish_plan(acting_user=request.user, plan=plan)
+    actions.require_plan_office(request.user)
+    return [w.as_json() for w in checks.publish_warnings(plan)]
+
+
+@router.post("/{int:plan_id}/publish", response={200: PublishOut, 409: PublishRefusal})
+def publish(request: HttpRequest, plan_id: int) -> Any:
+    """Publishes the proposals as they stand, all or nothing. With warnings (identical
+    tasks, tasks without occurrences, a past year, a document of another year) it answers
+    409 with them and publishes nothing, unless the JSON body (PublishIn, optional) says
+    `"confirm": true`."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    try:
+        is_json = request.content_type == "application/json" and request.body.strip()
+        payload = PublishIn.model_validate_json(request.body) if is_json else PublishIn()
+    except pydantic.ValidationError:
+        raise HttpError(422, "请求参数无效：confirm、merge、schedules、year") from None
+    try:
+        if not payload.confirm:
+            return actions.publish_plan(acting_user=request.user, plan=plan)
+        decisions = actions.PublishDecisions(
+            merge=payload.merge, schedules=payload.schedules, year=payload.year
+        )
+        return actions.publish_with_decisions(acting_user=request.user, plan=plan, decisions=decisions)
+    except actions.PublishNeedsConfirmation as needs:
+        return Status(409, {"detail": str(needs), "warnings": [w.as_json() for w in needs.warnings]})
 
 
 class ProposalIn(Schema):
@@ -193,10 +244,30 @@ def edit_proposal(
     return proposal_json(proposal)
 
 
-@router.post("/{int:plan_id}/proposals/{int:proposal_id}/split")
-def split(request: HttpRequest, plan_id: int, proposal_id: int) -> dict[str, Any]:
+class SplitIn(Schema):
+    """As on the review page: the two texts, the first kept by the proposal."""
+
+    version: int
+    first: str
+    second: str
+
+
+class SplitOut(Schema):
+    items: list[dict[str, Any]]
+
+
+@router.post("/{int:plan_id}/proposals/{int:proposal_id}/split", response=SplitOut)
+def split(request: HttpRequest, plan_id: int, proposal_id: int, payload: SplitIn) -> dict[str, Any]:
+    """Divides a proposal into two with their own texts; a stale `version` answers 409."""
     _, proposal = _plan_and_proposal(request, plan_id, proposal_id)
-    return proposal_json(actions.split_proposal(acting_user=request.user, proposal=proposal))
+    kept, new = actions.split_proposal(
+        acting_user=request.user,
+        proposal=proposal,
+        expected_version=payload.version,
+        first=payload.first,
+        second=payload.second,
+    )
+    return {"items": [proposal_json(kept), proposal_json(new)]}
 
 
 class MergeIn(Schema):

@@ -16,6 +16,10 @@ WHEN_CHOICES = [
 ]
 
 
+# A plain click in a multiple select drops every other choice: say how to add one.
+MULTI_HELP = "按住 Ctrl（苹果电脑为 ⌘）点击可多选或取消；直接点击会只保留这一个单位。"
+
+
 def org_label(o: Any) -> str:
     return "　" * max(o.depth - 1, 0) + o.name
 
@@ -31,7 +35,11 @@ class ProposalForm(StyledForm):
     title = forms.CharField(label="任务", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     lead_org = forms.ModelChoiceField(label="牵头单位", queryset=None, required=False)
     responsible = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        label="责任单位",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=MULTI_HELP,
     )
     schedule_kind = forms.ChoiceField(
         label="时间类型", choices=[("", "未写明（默认年底前）"), *ScheduleKind.choices], required=False
@@ -55,6 +63,12 @@ class ProposalForm(StyledForm):
             self.fields[name].queryset = orgs
             self.fields[name].label_from_instance = org_label
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "responsible" in data and not data["responsible"] and not data.get("dropped"):
+            self.add_error("responsible", "请至少选择一个责任单位。")
+        return data
+
     def clean_when(self) -> str:
         value = self.cleaned_data["when"].strip()
         aliases = {
@@ -71,7 +85,7 @@ class SectionAssignForm(StyledForm):
     section = forms.CharField(widget=forms.HiddenInput)
     lead = forms.ModelChoiceField(label="牵头单位", queryset=None, required=False)
     responsible = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+        label="责任单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}), help_text=MULTI_HELP
     )
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
@@ -85,7 +99,7 @@ class ManualProposalForm(StyledForm):
     title = forms.CharField(label="任务", max_length=500)
     section = forms.CharField(label="所属部分", max_length=200, required=False)
     responsible = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
+        label="责任单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}), help_text=MULTI_HELP
     )
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
@@ -96,3 +110,21 @@ class ManualProposalForm(StyledForm):
 
 class NextYearForm(StyledForm):
     year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
+
+
+class SplitForm(StyledForm):
+    """The two texts a proposal is divided into, prefilled at the most natural clause break."""
+
+    first = forms.CharField(
+        label="第一部分（保留在原任务）", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    second = forms.CharField(
+        label="第二部分（成为新任务）", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("first") and data.get("first", "").strip() == (data.get("second") or "").strip():
+            raise forms.ValidationError("两部分内容相同，请把原文分到两部分中。")
+        return data

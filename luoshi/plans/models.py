@@ -135,6 +135,15 @@ class Proposal(TimeStampedModel, VersionedModel, ScheduleFields):
     )
     owner_source = models.CharField("责任单位来源", max_length=32, blank=True)
     dropped = models.BooleanField("不作为任务", default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并到",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        help_text="合并时被并入的任务；合并的任务同时标为不作为任务，发布时不下发",
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]

@@ -53,12 +53,22 @@ def test_every_operation_of_the_year_is_audited() -> None:
         f"/plans/{plan.pk}/proposals/{first.pk}/edit/",
         {"title": "改", "responsible": [branch.pk], "version": first.version},
     )
-    office.post(f"/plans/{plan.pk}/proposals/{first.pk}/split/")
+    first.refresh_from_db()
+    office.post(
+        f"/plans/{plan.pk}/proposals/{first.pk}/split/",
+        {"first": "改", "second": "拆分出的任务", "version": first.version},
+    )
     office.post(f"/plans/{plan.pk}/proposals/merge/", {"ids": [first.pk, second.pk]})
     office.post(f"/plans/{plan.pk}/sections/assign/", {"section": first.section, "responsible": [branch.pk]})
     office.post(f"/plans/{plan.pk}/proposals/new/", {"title": "手工任务", "responsible": [branch.pk]})
     office.post(f"/plans/{plan.pk}/findings/{plan.findings.first().pk}/dismiss/")
-    office.post(f"/plans/{plan.pk}/publish/")
+    confirm = office.get(f"/plans/{plan.pk}/publish/").context
+    office.post(
+        f"/plans/{plan.pk}/publish/",
+        {"seen": confirm["seen"], "year": plan.year}
+        | {row["name"]: "keep" for row in confirm["duplicates"]}
+        | {row["name"]: "event" for row in confirm["no_occurrences"]},
+    )
     office.post(f"/plans/{plan.pk}/next-year/", {"year": plan.year + 1})
     event_task = Task.objects.filter(plan=plan, duty__schedule_kind="event").first()
     office.post(

@@ -25,7 +25,7 @@ def publish(persona, year=None) -> Plan:
     plan = actions.import_plan(
         acting_user=office, data=REFERENCE.read_bytes(), filename="要点.txt", year=year
     )
-    actions.publish_plan(acting_user=office, plan=plan)
+    actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     return plan
 
 
@@ -74,7 +74,7 @@ def test_publishing_twice_is_refused_and_changes_nothing(persona) -> None:
     plan = publish(persona)
     before = Occurrence.objects.count()
     with pytest.raises(ActionRefused, match="已经发布"):
-        actions.publish_plan(acting_user=persona("jgdw"), plan=Plan.objects.get(pk=plan.pk))
+        actions.publish_plan(acting_user=persona("jgdw"), plan=Plan.objects.get(pk=plan.pk), confirmed=True)
     assert Occurrence.objects.count() == before
 
 
@@ -89,7 +89,7 @@ def test_a_failure_half_way_through_publishing_leaves_nothing_behind(persona, mo
 
     monkeypatch.setattr(Task.objects, "bulk_create", failing_create)
     with pytest.raises(RuntimeError):
-        actions.publish_plan(acting_user=office, plan=plan)
+        actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     assert (Task.objects.count(), Occurrence.objects.count()) == counts
     assert not Duty.objects.filter(task__isnull=True).exists()
     assert Plan.objects.get(pk=plan.pk).status == "draft"
@@ -101,7 +101,7 @@ def test_a_year_without_holidays_is_not_published(persona) -> None:
         acting_user=office, data=REFERENCE.read_bytes(), filename="要点.txt", year=2033
     )
     with pytest.raises(ActionRefused, match="2033年的法定节假日安排尚未录入"):
-        actions.publish_plan(acting_user=office, plan=plan)
+        actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     assert Plan.objects.get(pk=plan.pk).status == "draft"
 
 
@@ -138,7 +138,7 @@ def test_publishing_the_reference_plan_takes_a_bounded_number_of_queries(
     office = persona("jgdw")
     plan = actions.import_plan(acting_user=office, data=REFERENCE.read_bytes(), filename="要点.txt")
     with django_assert_max_num_queries(plan.proposals.count() + 40):
-        actions.publish_plan(acting_user=office, plan=plan)
+        actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
 
 
 def test_a_parser_fault_is_a_chinese_message_and_the_log_keeps_no_text(persona, monkeypatch, caplog) -> None:

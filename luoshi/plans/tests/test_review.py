@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.orgs.models import Organization
-from luoshi.plans.models import Plan, Proposal
+from luoshi.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "2022-ziranziyuanting-jiguan-dangjian.txt"
@@ -23,6 +23,17 @@ def draft(login_as):
     )
     assert response.status_code == 302
     return client, Plan.objects.order_by("-id").first()
+
+
+def publish_as_it_stands(client, plan):
+    """Goes through the confirmation step keeping everything as proposed: the year, every
+    copy of an identical task, event tasks as events."""
+    page = client.get(f"/plans/{plan.pk}/publish/")
+    assert page.status_code == 200
+    data = {"seen": page.context["seen"], "year": str(plan.year)}
+    data |= {row["name"]: "keep" for row in page.context["duplicates"]}
+    data |= {row["name"]: "event" for row in page.context["no_occurrences"]}
+    return client.post(f"/plans/{plan.pk}/publish/", data)
 
 
 def test_import_page_shows_the_text_proposals_and_findings(draft) -> None:
@@ -85,11 +96,16 @@ def test_editing_a_proposal_with_htmx_returns_the_card(draft) -> None:
 def test_split_merge_drop_and_assign_a_section(draft) -> None:
     client, plan = draft
     first, second = plan.proposals.order_by("order")[:2]
-    assert client.post(f"/plans/{plan.pk}/proposals/{first.pk}/split/").status_code == 302
-    assert plan.proposals.count() == Proposal.objects.filter(plan=plan).count()
+    count = plan.proposals.count()
+    response = client.post(
+        f"/plans/{plan.pk}/proposals/{first.pk}/split/",
+        {"first": "第一部分", "second": "第二部分", "version": first.version},
+    )
+    assert response.status_code == 302 and plan.proposals.count() == count + 1
+    first.refresh_from_db()
     client.post(f"/plans/{plan.pk}/proposals/merge/", {"ids": [first.pk, second.pk]})
     second.refresh_from_db()
-    assert second.dropped
+    assert second.dropped and second.merged_into_id == first.pk
     assert set(second.responsible_orgs.all()) <= set(first.responsible_orgs.all())
     branches = Organization.objects.filter(kind="branch")[:3]
     section = first.section
@@ -106,11 +122,15 @@ def test_dismissing_a_finding_and_publishing_from_the_page(draft) -> None:
     client.post(f"/plans/{plan.pk}/findings/{finding.pk}/dismiss/")
     finding.refresh_from_db()
     assert finding.dismissed
-    response = client.post(f"/plans/{plan.pk}/publish/")
+    response = publish_as_it_stands(client, plan)
     assert response.status_code == 302 and response.url == f"/tasks/ledger/?plan={plan.pk}"
     plan.refresh_from_db()
     assert plan.status == "published" and plan.tasks.count() == plan.proposals.filter(dropped=False).count()
-    locked = client.post(f"/plans/{plan.pk}/proposals/{plan.proposals.first().pk}/split/")
+    first = plan.proposals.first()
+    locked = client.post(
+        f"/plans/{plan.pk}/proposals/{first.pk}/split/",
+        {"first": "甲", "second": "乙", "version": first.version},
+    )
     assert (
         locked.status_code == 302
         and plan.proposals.count() == plan.tasks.count() + plan.proposals.filter(dropped=True).count()
@@ -119,7 +139,7 @@ def test_dismissing_a_finding_and_publishing_from_the_page(draft) -> None:
 
 def test_next_year_draft_copies_tasks_and_the_comparison_shows_changes(draft) -> None:
     client, plan = draft
-    client.post(f"/plans/{plan.pk}/publish/")
+    publish_as_it_stands(client, plan)
     response = client.post(f"/plans/{plan.pk}/next-year/", {"year": 2023})
     new = Plan.objects.order_by("-id").first()
     assert response.status_code == 302 and new.year == 2023 and new.previous_id == plan.pk
@@ -151,7 +171,7 @@ def test_a_corrected_document_replaces_the_draft(draft) -> None:
     assert response.status_code == 302 and new.pk != plan.pk
     assert not Plan.objects.filter(pk=plan.pk).exists()
     assert not new.findings.filter(kind="placeholder").exists()
-    client.post(f"/plans/{new.pk}/publish/")
+    publish_as_it_stands(client, new)
     assert (
         client.post(
             f"/plans/{new.pk}/replace/", {"file": SimpleUploadedFile("x.txt", fixed.encode())}

@@ -29,7 +29,9 @@ def test_import_for_2026_and_publish_as_proposed(api_token) -> None:
     assert created["status"] == "draft" and created["proposals"] >= 50
     plan = office.get(f"/api/plans/{created['id']}").json()
     assert plan["plan"]["year"] == 2026 and len(plan["proposals"]) == created["proposals"]
-    published = office.post(f"/api/plans/{created['id']}/publish").json()
+    published = office.post(
+        f"/api/plans/{created['id']}/publish", {"confirm": True}, content_type="application/json"
+    ).json()
     assert published["tasks"] == created["proposals"] and published["occurrences"] > 200
     tasks = office.get(f"/api/tasks?plan={created['id']}&limit=500").json()
     quarterly = next(t for t in tasks["items"] if "每季度汇报1次" in t["title"])
@@ -145,7 +147,12 @@ def test_the_review_step_through_the_api(api_token) -> None:
         content_type="application/json",
     )
     assert outsider.status_code == 400
-    assert office.post(f"/api/plans/{plan_id}/proposals/{second['id']}/split").status_code == 200
+    split = office.post(
+        f"/api/plans/{plan_id}/proposals/{second['id']}/split",
+        {"version": second["version"], "first": "前半句", "second": "后半句"},
+        content_type="application/json",
+    )
+    assert split.status_code == 200, split.content
     merged = office.post(
         f"/api/plans/{plan_id}/proposals/merge",
         {"ids": [first["id"], second["id"]]},
@@ -160,7 +167,9 @@ def test_the_review_step_through_the_api(api_token) -> None:
         .status_code
         == 404
     )
-    published = office.post(f"/api/plans/{plan_id}/publish").json()
+    published = office.post(
+        f"/api/plans/{plan_id}/publish", {"confirm": True}, content_type="application/json"
+    ).json()
     assert published["tasks"] > 0
     nxt = office.post(f"/api/plans/{plan_id}/next-year", {"year": 2023}, content_type="application/json")
     assert nxt.status_code == 201 and nxt.json()["year"] == 2023

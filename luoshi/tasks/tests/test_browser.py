@@ -32,8 +32,13 @@ def test_import_publish_report_and_accept_in_the_browser(demo, live_server, tmp_
         assert page.locator(".proposal").count() >= 50
         assert page.locator("mark.measure").count() >= 50
         shot(page, "review")
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.click("button:has-text('发布')")
+        page.click("a:has-text('发布（')")
+        page.wait_for_selector("text=发布确认")
+        for select in page.locator("select[name^='sched-']").all():
+            select.select_option("event")
+        if page.locator("#year-2026").count():
+            page.check("#year-2026")
+        page.click("button:has-text('按以上选择发布')")
         page.wait_for_selector("text=已发布")
         ledger_url = page.url
         shot(page, "ledger")
