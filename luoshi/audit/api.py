@@ -10,7 +10,7 @@ from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.models import AuditEvent
-from luoshi.core.api import page_of
+from luoshi.core.api import Limit, Offset, page_of
 
 router = Router(tags=["审计"])
 
@@ -38,7 +38,7 @@ class AuditList(Schema):
 
 @router.get("", response=AuditList)
 def list_audit(
-    request: HttpRequest, since: dt.datetime | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, since: dt.datetime | None = None, limit: Limit = 100, offset: Offset = 0
 ) -> dict:
     """Audit events, newest first; the audit administrator only."""
     if request.user.role != Role.AUDITADMIN:

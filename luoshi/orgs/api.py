@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from luoshi.core.api import page_of
+from luoshi.core.api import Limit, Offset, page_of
 from luoshi.orgs.models import Organization
 
 router = Router(tags=["组织"])
@@ -26,7 +26,9 @@ class OrgList(Schema):
 
 
 @router.get("", response=OrgList)
-def list_orgs(request: HttpRequest, limit: int = 100, offset: int = 0, kind: str = "") -> dict[str, object]:
+def list_orgs(
+    request: HttpRequest, limit: Limit = 100, offset: Offset = 0, kind: str = ""
+) -> dict[str, object]:
     """Organisations in the caller's scope; `path` names the chain from the department down."""
     visible = Organization.objects.visible_to(request.user).order_by("path")
     names = dict(Organization.objects.values_list("pk", "name").filter(pk__in=visible.values("pk")))
