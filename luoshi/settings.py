@@ -174,6 +174,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# ClamAV's daemon for evidence uploads: "unix:/run/clamav/clamd.ctl" or "tcp:host:3310";
+# unset, nothing is scanned. Configured but unreachable, uploads are refused (fail closed).
+LUOSHI_CLAMD = os.environ.get("LUOSHI_CLAMD", "")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
