@@ -15,11 +15,11 @@ from pydantic import Field
 from luoshi.accounts.actions import user_for_token
 from luoshi.core.errors import AccessRefused, ActionRefused
 from luoshi.core.middleware import current_request
+from luoshi.core.numbers import MAX_BIGINT
 
 # Bounded integers for query, path and body fields: a value beyond the database's 64-bit
 # range answers 422 in Chinese instead of overflowing in SQL (a 500). Every id, count and
 # paging parameter of the API uses one of these.
-MAX_BIGINT = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
 Count = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
 Limit = Annotated[int, Field(ge=1, le=500)]
