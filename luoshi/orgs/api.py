@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from luoshi.core.api import Limit, Offset, page_of
+from luoshi.core.api import ErrorOut, Limit, Offset, page_of
 from luoshi.orgs.models import Organization
 
 router = Router(tags=["组织"])
@@ -25,7 +25,7 @@ class OrgList(Schema):
     count: int
 
 
-@router.get("", response=OrgList)
+@router.get("", response={200: OrgList, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def list_orgs(
     request: HttpRequest, limit: Limit = 100, offset: Offset = 0, kind: str = ""
 ) -> dict[str, object]:

@@ -79,3 +79,15 @@ def test_the_bounded_id_type_refuses_beyond_64_bits() -> None:
     for bad in (0, 2**63, -5):
         with pytest.raises(ValidationError):
             adapter.validate_python(bad)
+
+
+def test_the_openapi_document_declares_the_error_answers_of_accounts_orgs_and_audit() -> None:
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    declared = {
+        ("/api/auth/token", "post"): {"200", "401", "403", "422", "429"},
+        ("/api/auth/password", "post"): {"200", "401", "422", "429"},
+        ("/api/orgs", "get"): {"200", "401", "422", "429"},
+        ("/api/audit", "get"): {"200", "401", "403", "422", "429"},
+    }
+    for (path, method), statuses in declared.items():
+        assert statuses <= set(paths[path][method]["responses"]), (path, method)
