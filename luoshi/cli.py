@@ -32,6 +32,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from luoshi.work.actions import mark_overdue
 
     mark_overdue()  # the embedded default has no separate worker: bring statuses up to date at start
+    from luoshi.audit.anchor import anchor_head
+
+    anchor_head(force=False)
     from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
 
     try:
@@ -71,11 +74,13 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     import time
 
     _django()
+    from luoshi.audit.anchor import anchor_head
     from luoshi.work.actions import mark_overdue
 
     while True:
         changed = mark_overdue()
         print(f"已标记逾期事项 {changed} 个", flush=True)
+        anchor_head(force=False)
         if args.once:
             return 0
         time.sleep(args.interval * 60)
@@ -112,15 +117,46 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Checks both halves and says which broke: the keyed chain in the database, and the
+    signed heads anchored outside it."""
     _django()
     from luoshi.audit.actions import verify_chain
+    from luoshi.audit.anchor import anchor_path, verify_anchors
 
     result = verify_chain()
-    if result.ok:
-        print(f"审计日志完整：共校验 {result.checked} 条记录。")
-        return 0
-    print(f"审计日志校验失败：第 {result.bad_seq} 条记录 — {result.reason}", file=sys.stderr)
-    return 1
+    if not result.ok:
+        print(
+            f"审计日志校验失败（数据库中的哈希链）：第 {result.bad_seq} 条记录 — {result.reason}",
+            file=sys.stderr,
+        )
+        return 1
+    anchors = verify_anchors(result.checked)
+    if not anchors.ok:
+        print(
+            f"审计日志校验失败（外部锚点 {anchor_path()} 第 {anchors.line} 行）：{anchors.reason}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"审计日志完整：共校验 {result.checked} 条记录。")
+    if anchors.missing and result.checked:
+        print(
+            f"注意：未找到外部锚点文件（{anchor_path() or '未配置 LUOSHI_AUDIT_ANCHOR'}），只校验了数据库中的哈希链。"
+        )
+    elif anchors.checked:
+        print(f"外部锚点一致：共 {anchors.checked} 个，最近锚定到第 {anchors.last_seq} 条。")
+    return 0
+
+
+def _cmd_audit_anchor(args: argparse.Namespace) -> int:
+    _django()
+    from luoshi.audit.anchor import anchor_head, anchor_path
+
+    if anchor_path() is None:
+        print("luoshi: 未配置 LUOSHI_AUDIT_ANCHOR，未写入锚点。", file=sys.stderr)
+        return 1
+    seq = anchor_head()
+    print(f"已锚定审计日志第 {seq} 条。" if seq else "审计日志为空，无需锚定。")
+    return 0
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -161,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="审计日志")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="校验审计日志哈希链")
+    verify = audit_sub.add_parser("verify", help="校验审计日志哈希链和外部锚点")
     verify.set_defaults(func=_cmd_audit_verify)
+    anchor = audit_sub.add_parser("anchor", help="把当前链头签名写入外部锚点文件")
+    anchor.set_defaults(func=_cmd_audit_anchor)
 
     plan = sub.add_parser("plan", help="解析工作要点文档")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)

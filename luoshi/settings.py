@@ -15,8 +15,30 @@ DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR.parent / "var")).reso
 MEDIA_ROOT = Path(os.environ.get("LUOSHI_MEDIA_DIR", DATA_DIR / "media")).resolve()
 
 
+def _private_folder(path: Path) -> Path:
+    """A folder of ours readable by the service's account alone (0700), whatever the umask."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.geteuid():
+        path.chmod(0o700)
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """Creates the file 0600 before anyone writes to it (SQLite gives its -wal and -shm files
+    the database file's mode), and tightens an existing one of ours."""
+    if not path.exists():
+        _private_folder(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    elif path.stat().st_uid == os.geteuid():
+        path.chmod(0o600)
+    return path
+
+
 def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+_private_folder(DATA_DIR)  # secret key, database, evidence and audit anchors live here
 
 
 def _secret_key() -> str:
@@ -27,9 +49,7 @@ def _secret_key() -> str:
     if not path.exists():
         import secrets
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        _private_file(path).write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -38,6 +58,16 @@ SECRET_KEY = _secret_key()
 # 16-byte SM4 key (hex) for personal fields; derived from SECRET_KEY when unset, which is
 # fine for the embedded default and must be set explicitly (and backed up) in production.
 FIELD_ENCRYPTION_KEY = os.environ.get("LUOSHI_FIELD_KEY", "")
+# The audit chain's HMAC-SM3 key (luoshi.core.crypto.audit_key): never in the database.
+# From the environment, else an `audit_key` file in the data folder, else derived from
+# SECRET_KEY. Back it up beside the secret key: `luoshi audit verify` and restores need it.
+LUOSHI_AUDIT_KEY = os.environ.get("LUOSHI_AUDIT_KEY", "") or (
+    (DATA_DIR / "audit_key").read_text().strip() if (DATA_DIR / "audit_key").is_file() else ""
+)
+# The append-only file where signed chain heads are anchored outside the database; a path
+# on another machine or a write-once mount is better still. Empty: no anchoring.
+LUOSHI_AUDIT_ANCHOR = os.environ.get("LUOSHI_AUDIT_ANCHOR", str(DATA_DIR / "audit_anchor.log"))
+LUOSHI_AUDIT_ANCHOR_SECONDS = int(os.environ.get("LUOSHI_AUDIT_ANCHOR_SECONDS", 60))
 ALLOWED_HOSTS = os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -60,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "luoshi.core.middleware.SecurityHeadersMiddleware",
+    "luoshi.core.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,11 +127,12 @@ _database_url = os.environ.get("LUOSHI_DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
+    # The database file 0600 (SECURITY.md; issue S-7), in the 0700 data folder: it holds the
+    # accounts' hashes and the audit log, readable by the service's account alone.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Path(os.environ.get("LUOSHI_SQLITE_PATH", DATA_DIR / "luoshi.sqlite3")),
+            "NAME": _private_file(Path(os.environ.get("LUOSHI_SQLITE_PATH", DATA_DIR / "luoshi.sqlite3"))),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so read-then-write
                 # sequences (the audit chain head, status transitions) are serialised instead
@@ -175,6 +207,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# ClamAV's daemon for evidence uploads: "unix:/run/clamav/clamd.ctl" or "tcp:host:3310";
+# unset, nothing is scanned. Configured but unreachable, uploads are refused (fail closed).
+LUOSHI_CLAMD = os.environ.get("LUOSHI_CLAMD", "")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

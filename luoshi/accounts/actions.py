@@ -23,7 +23,7 @@ from luoshi.accounts.models import ApiToken, PasswordHistory, User
 from luoshi.audit.actions import record, snapshot
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import AccessRefused, ActionRefused
 
 LOGIN_REFUSED = "用户名或密码不正确，或账户已被暂时锁定。连续失败多次将锁定30分钟。"
 # A hash computed for unknown usernames, so that they take as long as known ones.
@@ -34,6 +34,21 @@ USER_AUDIT_FIELDS = ["username", "display_name", "role", "org", "is_active"]
 
 class LoginRefused(Exception):
     pass
+
+
+class PasswordChangeRequired(LoginRefused):
+    """The password is right but must be changed first (after a reset, at first login, or
+    when it has expired): no session and no API token until it is."""
+
+
+CHANGE_FIRST_MESSAGE = (
+    "须先修改密码：账户为初始密码、已被管理员重置或密码已过期。"
+    "请在网页登录后修改，或调用 POST /api/auth/password，再获取令牌。"
+)
+
+
+def must_change_password(user: User) -> bool:
+    return bool(user.must_change_password or user.password_expired(settings.LUOSHI_PASSWORD_MAX_AGE_DAYS))
 
 
 def authenticate(username: str, password: str) -> User:
@@ -132,12 +147,42 @@ def verify_second_factor(user: User, code: str, now: Any = None) -> None:
 
 
 def start_session(request: HttpRequest, user: User) -> None:
+    """Logs in; the audit administrator is shown every administrator credential reset made
+    since their previous login (三权分立: a reset of an administrator is never silent)."""
+    from luoshi.audit.models import AuditEvent
+
     with transaction.atomic():
+        previous = (
+            AuditEvent.objects.filter(action=AuditAction.LOGIN, actor_id=user.pk).order_by("-seq").first()
+        )
         login(request, user)
         request.session["generation"] = user.session_generation
         request.session["started_at"] = timezone.now().timestamp()
         request.session["last_seen"] = timezone.now().timestamp()
         record(AuditAction.LOGIN, actor=user, obj=user)
+    if user.role == Role.AUDITADMIN:
+        from django.contrib import messages
+
+        for event in administrator_resets_since(previous.seq if previous else 0):
+            messages.warning(
+                request,
+                f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}，{event.actor_name} 重置了管理员账户"
+                f"“{event.object_repr}”的密码和身份验证器（审计日志第 {event.seq} 条）。",
+            )
+
+
+ADMIN_RESET = "重置管理员凭据"
+
+
+def administrator_resets_since(seq: int) -> list[Any]:
+    """Credential resets of administrator accounts recorded after audit row `seq`."""
+    from luoshi.audit.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(
+            seq__gt=seq, object_type="accounts.user", action=AuditAction.UPDATE, message=ADMIN_RESET
+        ).order_by("seq")[:20]
+    )
 
 
 def end_all_sessions(user: User) -> None:
@@ -184,6 +229,11 @@ def _refuse_second_admin_role(role: str, existing: User | None) -> None:
         raise ActionRefused("已有业务角色的账户不能再兼任管理员；请为管理员另建账户。")
 
 
+ADMIN_FIRST_CREDENTIALS_MESSAGE = (
+    "管理员账户的初始密码由安全管理员设置：创建时请留空密码，创建后由安全管理员在“重置密码”中设置。"
+)
+
+
 def create_user(
     *,
     acting_user: User,
@@ -194,18 +244,31 @@ def create_user(
     password: str,
     person: Any = None,
 ) -> User:
+    """Creates an account. An administrator account gets no usable password here: the system
+    administrator who creates it must not know its credentials (三权分立); the security
+    administrator sets them."""
     if User.objects.filter(username=username).exists():
         raise ActionRefused("该用户名已被使用。")
     if role not in Role.values:
         raise ActionRefused("角色无效。")
+    administrator = role in Role.administrators()
+    if administrator and password:
+        raise ActionRefused(ADMIN_FIRST_CREDENTIALS_MESSAGE)
+    if not administrator and not password:
+        raise ActionRefused("请填写初始密码。")
     user = User(username=username, role=role, org=org, display_name=display_name, person=person)
-    validate_password(password, user)
+    if not administrator:
+        validate_password(password, user)
     with transaction.atomic():
-        user.set_password(password)
+        if administrator:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.must_change_password = True
         user.password_changed_at = timezone.now()
         user.save()
-        PasswordHistory.objects.create(user=user, password=user.password)
+        if not administrator:
+            PasswordHistory.objects.create(user=user, password=user.password)
         record(AuditAction.CREATE, actor=acting_user, obj=user, after=snapshot(user, USER_AUDIT_FIELDS))
     return user
 
@@ -233,6 +296,40 @@ def update_user(*, acting_user: User, user: User, expected_version: int, **chang
     return user
 
 
+def reset_credentials(*, acting_user: User, user: User, password: str, second_factor: bool = False) -> None:
+    """The security administrator's reset: a temporary password (changed at next login),
+    the lockout lifted, every session ended. 三权分立: only the security administrator
+    resets credentials, never their own nor a peer's (another security administrator's,
+    except to set a new one's first password); an administrator's reset always unbinds the
+    authenticator, so that it is bound again by its owner, and the audit administrator is
+    shown the reset at next login. Raises AccessRefused or ValidationError (password rules)."""
+    if acting_user.role != Role.SECADMIN:
+        record(AuditAction.DENIED, actor=acting_user, obj=user, message="非安全管理员重置凭据")
+        raise AccessRefused("只有安全管理员可以重置密码和身份验证器。")
+    if not User.objects.manageable_by(acting_user).filter(pk=user.pk).exists():
+        record(AuditAction.DENIED, actor=acting_user, obj=user, message="重置范围外账户的凭据")
+        raise AccessRefused("您不能重置该账户的凭据。")
+    if user.pk == acting_user.pk:
+        raise AccessRefused("不能重置自己的凭据，请在“修改密码”中修改。")
+    if user.role == acting_user.role and user.has_usable_password():
+        record(AuditAction.DENIED, actor=acting_user, obj=user, message="重置同类管理员的凭据")
+        raise AccessRefused("不能重置同为安全管理员的账户的凭据（三权分立：同类管理员互不重置）。")
+    with transaction.atomic():
+        set_password(user, password, acting_user=acting_user, temporary=True)
+        unlock_user(acting_user=acting_user, user=user)
+        if second_factor or user.is_administrator:
+            reset_second_factor(acting_user=acting_user, user=user)
+        if user.is_administrator:
+            record(
+                AuditAction.UPDATE,
+                actor=acting_user,
+                obj=user,
+                message=ADMIN_RESET,
+                after={"role": user.role, "password": "已重置", "second_factor": "须重新绑定"},
+            )
+        end_all_sessions(user)
+
+
 def reset_second_factor(*, acting_user: User, user: User) -> None:
     """The administrator lost their authenticator: they bind a new one at next login."""
     with transaction.atomic():
@@ -246,14 +343,24 @@ def unlock_user(*, acting_user: User, user: User) -> None:
         record(AuditAction.UPDATE, actor=acting_user, obj=user, message="解除锁定")
 
 
-def issue_api_token(username: str, password: str, otp: str = "") -> str:
-    """Password check under the same lockout policy as the login page (and the TOTP code
-    for administrators), then a fresh token."""
+def _authenticate_for_api(username: str, password: str, otp: str) -> User:
+    """The API's login: password under the lockout policy, and the TOTP code for administrators."""
     user = authenticate(username, password)
     if needs_second_factor(user):
         if user.otp_confirmed_at is None:
             raise LoginRefused("管理员须先在网页登录并绑定身份验证器。")
         verify_second_factor(user, otp)
+    return user
+
+
+def issue_api_token(username: str, password: str, otp: str = "") -> str:
+    """Password check under the same lockout policy as the login page (and the TOTP code
+    for administrators), then a fresh token — unless the password must be changed first:
+    the page forces the change, so the token endpoint may not be a way around it."""
+    user = _authenticate_for_api(username, password, otp)
+    if must_change_password(user):
+        record(AuditAction.DENIED, actor=user, obj=user, message="须先修改密码，未签发令牌")
+        raise PasswordChangeRequired(CHANGE_FIRST_MESSAGE)
     token = ApiToken.new_token()
     with transaction.atomic():
         ApiToken.objects.create(
@@ -264,6 +371,17 @@ def issue_api_token(username: str, password: str, otp: str = "") -> str:
         )
         record(AuditAction.TOKEN, actor=user, obj=user)
     return token
+
+
+def change_password_with_credentials(username: str, password: str, new_password: str, otp: str = "") -> None:
+    """The API's way through a forced change: the current password (and code) prove who it
+    is, the new one must pass every password rule. Raises LoginRefused or ValidationError."""
+    user = _authenticate_for_api(username, password, otp)
+    if new_password == password:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("新密码不能与原密码相同。", code="password_unchanged")
+    set_password(user, new_password, acting_user=user)
 
 
 def user_for_token(token: str) -> User | None:

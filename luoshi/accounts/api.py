@@ -5,7 +5,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from luoshi.accounts import ratelimit
-from luoshi.accounts.actions import LoginRefused, issue_api_token
+from luoshi.accounts.actions import (
+    LoginRefused,
+    PasswordChangeRequired,
+    change_password_with_credentials,
+    issue_api_token,
+)
+from luoshi.core.api import ErrorOut
 from luoshi.core.middleware import client_address
 
 router = Router(tags=["认证"])
@@ -27,14 +33,54 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut})
-def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    """Exchanges a username and password for a bearer token; failures count toward lockout."""
+class PasswordIn(Schema):
+    username: str
+    password: str
+    new_password: str
+    otp: str = ""
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+def _throttle_login(request: HttpRequest) -> None:
     limit, window = ratelimit.LOGIN_PER_ADDRESS
     wait = ratelimit.hit(f"login:{client_address(request)}", limit, window)
     if wait:
         raise Throttled(wait)
+
+
+@router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
+def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    """Exchanges a username and password for a bearer token; failures count toward lockout.
+    A password that must be changed first answers 403 and no token."""
+    _throttle_login(request)
     try:
         return {"token": issue_api_token(payload.username, payload.password, payload.otp)}
+    except PasswordChangeRequired as refused:
+        raise HttpError(403, str(refused)) from None
     except LoginRefused as refused:
         raise HttpError(401, str(refused)) from None
+
+
+@router.post(
+    "/password",
+    auth=None,
+    response={200: DetailOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
+def change_password(request: HttpRequest, payload: PasswordIn) -> dict[str, str]:
+    """Changes the password with the current one (and the code, for administrators): the
+    way through a forced change for API clients. Password rules answer 422 with the rule."""
+    _throttle_login(request)
+    try:
+        change_password_with_credentials(
+            payload.username, payload.password, payload.new_password, payload.otp
+        )
+    except LoginRefused as refused:
+        raise HttpError(401, str(refused)) from None
+    return {"detail": "密码已修改，请用新密码获取令牌。"}

@@ -59,7 +59,7 @@ class UserForm(StyledForm):
         strip=False,
         widget=forms.PasswordInput,
         required=False,
-        help_text="新账户首次登录须修改密码。",
+        help_text="新账户首次登录须修改密码。管理员账户请留空，由安全管理员设置初始密码。",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -71,7 +71,6 @@ class UserForm(StyledForm):
             self.fields["username"].disabled = True
             del self.fields["password"]
         else:
-            self.fields["password"].required = True
             del self.fields["is_active"]
 
 

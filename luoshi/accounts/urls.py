@@ -10,6 +10,6 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
-    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
-    path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<id:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<id:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
 ]

@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from luoshi.audit.models import GENESIS, AuditChainHead, AuditEvent
-from luoshi.core.crypto import get_provider
+from luoshi.core.crypto import audit_key, get_provider
 from luoshi.core.middleware import client_address, current_request
 
 
@@ -72,6 +72,10 @@ def record(
         event.hash = event.compute_hash()
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        from luoshi.audit.anchor import after_commit
+
+        seq = event.seq
+        transaction.on_commit(lambda: after_commit(seq))
     return event
 
 
@@ -84,10 +88,12 @@ class VerifyResult:
 
 
 def verify_chain() -> VerifyResult:
-    """Walk the chain in order; the first row whose link or hash does not hold is named.
+    """Walk the chain in order; the first row whose link or keyed hash does not hold is named.
+    A row changed and its chain recomputed without the audit key fails here at that row.
 
     Costs one pass over the table, streamed.
     """
+    key = audit_key()
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -96,7 +102,7 @@ def verify_chain() -> VerifyResult:
             return VerifyResult(False, checked, expected_seq, f"缺少序号 {expected_seq} 的记录")
         if event.prev_hash != prev:
             return VerifyResult(False, checked, event.seq, "与前一条记录的链接不符")
-        if event.compute_hash() != event.hash:
+        if event.compute_hash(key) != event.hash:
             return VerifyResult(False, checked, event.seq, "记录内容与其哈希不符（已被改动）")
         prev = event.hash
         expected_seq += 1

@@ -10,7 +10,7 @@ from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.models import AuditEvent
-from luoshi.core.api import page_of
+from luoshi.core.api import ErrorOut, Limit, Offset, page_of
 
 router = Router(tags=["审计"])
 
@@ -36,9 +36,9 @@ class AuditList(Schema):
     count: int
 
 
-@router.get("", response=AuditList)
+@router.get("", response={200: AuditList, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def list_audit(
-    request: HttpRequest, since: dt.datetime | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, since: dt.datetime | None = None, limit: Limit = 100, offset: Offset = 0
 ) -> dict:
     """Audit events, newest first; the audit administrator only."""
     if request.user.role != Role.AUDITADMIN:

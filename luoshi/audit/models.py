@@ -1,8 +1,12 @@
 """The audit log: one append-only, hash-chained table (SECURITY.md, 审计).
 
-Each event's hash is SM3(previous hash ‖ canonical JSON of its fields). The chain head
-row is locked while an event is appended, so concurrent writers cannot fork the chain;
-on SQLite the IMMEDIATE transaction mode gives the same serialisation.
+Each event's hash is HMAC-SM3(key, previous hash ‖ canonical JSON of its fields), with a key
+that is not in the database (luoshi.core.crypto.audit_key): whoever holds the database
+alone can change a row but cannot recompute the chain. Signed heads are also anchored
+outside the database (luoshi.audit.anchor), so a cut-off tail or a rolled-back database
+shows too. The chain head row is locked while an event is appended, so concurrent writers
+cannot fork the chain; on SQLite the IMMEDIATE transaction mode gives the same
+serialisation.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 from django.db import models
 
 from luoshi.audit.choices import AuditAction
-from luoshi.core.crypto import sm3_hex
+from luoshi.core.crypto import audit_key, hmac_sm3
 
 GENESIS = "0" * 64
 
@@ -82,8 +86,8 @@ class AuditEvent(models.Model):
         }
         return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
-    def compute_hash(self) -> str:
-        return sm3_hex(self.prev_hash.encode() + self.canonical())
+    def compute_hash(self, key: bytes | None = None) -> str:
+        return hmac_sm3(key if key is not None else audit_key(), self.prev_hash.encode() + self.canonical())
 
 
 class AuditChainHead(models.Model):

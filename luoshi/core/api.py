@@ -2,17 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from luoshi.accounts.actions import user_for_token
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import AccessRefused, ActionRefused
 from luoshi.core.middleware import current_request
+from luoshi.core.numbers import MAX_BIGINT
+
+# Bounded integers for query, path and body fields: a value beyond the database's 64-bit
+# range answers 422 in Chinese instead of overflowing in SQL (a 500). Every id, count and
+# paging parameter of the API uses one of these.
+Id = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
+Count = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
+Limit = Annotated[int, Field(ge=1, le=500)]
+Offset = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
+
+# What pydantic's error types mean, said in Chinese; the field name stays as sent.
+_PROBLEMS = {
+    "missing": "必填",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "greater_than_equal": "超出允许范围",
+    "less_than_equal": "超出允许范围",
+    "greater_than": "超出允许范围",
+    "less_than": "超出允许范围",
+    "string_too_long": "过长",
+    "string_too_short": "过短",
+    "too_long": "项数过多",
+    "datetime_parsing": "须为日期时间（如 2026-01-31T08:00:00+08:00）",
+    "datetime_from_date_parsing": "须为日期时间（如 2026-01-31T08:00:00+08:00）",
+    "date_parsing": "须为日期（如 2026-01-31）",
+    "date_from_datetime_parsing": "须为日期（如 2026-01-31）",
+    "enum": "取值无效",
+    "literal_error": "取值无效",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "格式无效",
+    "dict_type": "须为 JSON 对象",
+    "list_type": "须为列表",
+    "string_type": "须为字符串",
+}
+
+# The few English sentences django-ninja answers with itself.
+_NINJA_MESSAGES = {
+    "Cannot parse request body": "请求体不是有效的 JSON，或格式与接口要求不符。",
+}
+
+# Answers for statuses produced outside the API's own handlers (Django's 404 for an
+# unknown path, django-ninja's 405, the 500 handler), so every /api/ answer is JSON.
+STATUS_DETAIL = {
+    400: "请求无效。",
+    403: "您没有执行此操作的权限。",
+    404: "接口不存在，请核对地址（见 /api/openapi.json）。",
+    405: "该接口不支持此请求方法。",
+    413: "请求内容过大。",
+    500: "服务器内部错误，请稍后再试或联系管理员。",
+}
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -67,14 +122,18 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        fields = ["/".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors]
-        return _error(
-            api, request, 422, "请求参数无效：" + "、".join(f for f in fields if f), errors=exc.errors
-        )
+        return _error(api, request, 422, describe_invalid(exc.errors), errors=exc.errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        """A model or password rule said no (validate_password raises these)."""
+        return _error(api, request, 422, "".join(exc.messages), errors=exc.messages)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return _error(api, request, exc.status_code, str(exc))
+        message = str(exc)
+        detail = next((zh for en, zh in _NINJA_MESSAGES.items() if message.startswith(en)), message)
+        return _error(api, request, exc.status_code, detail)
 
     from luoshi.accounts.api import Throttled
 
@@ -92,7 +151,8 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(ActionRefused)
     def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
-        return _error(api, request, 400, str(exc))
+        # A permission refusal is 403 wherever it is raised; any other rule is 400.
+        return _error(api, request, 403 if isinstance(exc, AccessRefused) else 400, str(exc))
 
     from luoshi.accounts.api import router as accounts_router
     from luoshi.audit.api import router as audit_router
@@ -108,6 +168,26 @@ def build_api() -> NinjaAPI:
     api.add_router("", tasks_router)
     api.add_router("", work_router)
     return api
+
+
+def describe_invalid(errors: list[dict[str, Any]]) -> str:
+    """ "请求参数无效：limit 超出允许范围" — which field, and what is wrong with it, in Chinese."""
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", [])]
+        field = "/".join(loc[1:]) if len(loc) > 1 else "/".join(loc)
+        problem = _PROBLEMS.get(str(error.get("type", "")), "格式无效")
+        parts.append(f"{field} {problem}".strip() if field and field != "body" else problem)
+    return "请求参数无效：" + "；".join(dict.fromkeys(parts))
+
+
+def api_error_response(status: int, detail: str = "") -> JsonResponse:
+    """The JSON body for an /api/ answer made outside the API (unknown path, 405, 500)."""
+    return JsonResponse(
+        {"detail": detail or STATUS_DETAIL.get(status, "请求无效。")},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def page_of(queryset: Any, limit: int, offset: int) -> tuple[int, list[Any]]:

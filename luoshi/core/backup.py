@@ -1,8 +1,11 @@
 """`luoshi backup DIR` and `luoshi restore DIR`: the database as JSON, the evidence files,
-and a manifest of SHA-256 digests and row counts.
+the audit chain's external anchors, and a manifest of SHA-256 digests, row counts and the
+fingerprints of the keys (never the keys themselves: they are backed up apart).
 
 Restore goes into an empty database only, in one transaction: after it the row counts and
-file digests equal the manifest's and the audit chain verifies, or nothing is kept.
+file digests equal the manifest's, the keyed audit chain verifies and agrees with the
+anchors carried in the backup, or nothing is kept. The anchors are then installed, so
+`luoshi audit verify` checks both halves on the restored system.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
-from luoshi.core.crypto import get_provider
+from luoshi.core.crypto import audit_key_fingerprint, get_provider
 
 APPS = ["orgs", "accounts", "audit", "work", "plans", "tasks"]
 MANIFEST = "manifest.json"
 DATA = "data.json"
+ANCHORS = "audit_anchor.log"
 
 
 class BackupError(Exception):
@@ -53,11 +57,15 @@ def backup(target: Path) -> Path:
     if folder.exists():
         raise BackupError(f"备份目录已存在：{folder}")
     folder.mkdir(parents=True)
+    from luoshi.audit.models import AuditChainHead
+
     with transaction.atomic():  # one consistent snapshot of every table
         objects = [obj for model in _models() for obj in model._base_manager.order_by("pk")]
         data = serializers.serialize("json", objects, indent=None)
         rows = counts()
+        head = AuditChainHead.objects.filter(pk=1).first()
     (folder / DATA).write_text(data, encoding="utf-8")
+    _write_anchors(folder / ANCHORS, head)
     media = Path(settings.MEDIA_ROOT) / "evidence"
     files: dict[str, str] = {}
     if media.exists():
@@ -72,9 +80,43 @@ def backup(target: Path) -> Path:
         "files": files,
         "data_sha256": _sha256(folder / DATA),
         "field_key": get_provider().fingerprint(),
+        "audit_key": audit_key_fingerprint(),
+        "anchors_sha256": _sha256(folder / ANCHORS),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
+
+
+def _write_anchors(target: Path, head: Any) -> None:
+    """The live anchors up to the snapshot's head, and a fresh signed anchor of that head."""
+    from luoshi.audit.anchor import anchor_line, anchor_path, read_anchors
+
+    lines: list[str] = []
+    last = head.last_seq if head is not None else 0
+    live = anchor_path()
+    if live is not None and live.exists():
+        anchors, _ = read_anchors(live)
+        lines = [
+            json.dumps({"seq": a.seq, "hash": a.hash, "at": a.at, "mac": a.mac}) + "\n"
+            for a in anchors
+            if a.seq <= last
+        ]
+    if last:
+        lines.append(anchor_line(last, head.last_hash))
+    target.write_text("".join(lines), encoding="utf-8")
+
+
+def _install_anchors(source: Path) -> None:
+    """The backup's anchors become the restored system's; an older anchor file is kept aside."""
+    from luoshi.audit.anchor import anchor_path, append_lines
+
+    live = anchor_path()
+    if live is None:
+        return
+    if live.exists():
+        live.rename(live.with_name(f"{live.name}.{dt.datetime.now():%Y%m%d-%H%M%S}.before-restore"))
+    lines = (source / ANCHORS).read_text(encoding="utf-8").splitlines(keepends=True)
+    append_lines(live, lines)
 
 
 def restore(source: Path) -> dict[str, int]:
@@ -94,7 +136,14 @@ def restore(source: Path) -> dict[str, int]:
         raise BackupError(
             "个人信息加密密钥与备份时不同：请设置备份时的 LUOSHI_FIELD_KEY（或复制原数据目录的 secret_key 文件）后再恢复。"
         )
+    if manifest.get("audit_key") != audit_key_fingerprint():
+        raise BackupError(
+            "审计日志密钥与备份时不同：请设置备份时的 LUOSHI_AUDIT_KEY（或复制原数据目录的 audit_key / secret_key 文件）后再恢复。"
+        )
+    if _sha256(source / ANCHORS) != manifest.get("anchors_sha256"):
+        raise BackupError("备份中的审计锚点文件校验值不符，可能已损坏或被改动。")
     from luoshi.audit.actions import verify_chain
+    from luoshi.audit.anchor import check_anchors, database_hashes, read_anchors
 
     with transaction.atomic():
         for deserialized in serializers.deserialize(
@@ -113,6 +162,11 @@ def restore(source: Path) -> dict[str, int]:
         result = verify_chain()
         if not result.ok:
             raise BackupError(f"恢复后的审计日志校验失败（第 {result.bad_seq} 条），已全部撤销。")
+        anchors, failed = read_anchors(source / ANCHORS)
+        anchored = failed or check_anchors(anchors, database_hashes, result.checked)
+        if not anchored.ok:
+            raise BackupError(f"恢复后的审计日志与备份的锚点不符：{anchored.reason}，已全部撤销。")
+    _install_anchors(source)
     media = Path(settings.MEDIA_ROOT)
     for relative in manifest["files"]:
         (media / relative).parent.mkdir(parents=True, exist_ok=True)

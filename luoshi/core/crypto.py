@@ -30,6 +30,33 @@ def sm3_hex(data: bytes) -> str:
     return h.finalize().hex()
 
 
+def hmac_sm3(key: bytes, data: bytes) -> str:
+    """HMAC-SM3 (GB/T 15852.2 with SM3): a digest only the key's holder can compute."""
+    from cryptography.hazmat.primitives import hmac as crypto_hmac
+
+    mac = crypto_hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize().hex()
+
+
+def audit_key() -> bytes:
+    """The audit chain's key, which is never in the database: LUOSHI_AUDIT_KEY, else the
+    data folder's `audit_key` file, else derived from SECRET_KEY (itself from the
+    environment or the data folder's `secret_key` file). With the database alone the chain
+    cannot be recomputed."""
+    from django.conf import settings
+
+    configured = getattr(settings, "LUOSHI_AUDIT_KEY", "")
+    if configured:
+        return configured.encode("utf-8")
+    return bytes.fromhex(sm3_hex(b"luoshi-audit-key:" + settings.SECRET_KEY.encode()))
+
+
+def audit_key_fingerprint() -> str:
+    """Names the audit key without revealing it: backups record it, restores compare it."""
+    return sm3_hex(b"luoshi-audit-key-fingerprint:" + audit_key())[:16]
+
+
 class Sm4GcmProvider:
     """SM4 in GCM mode: a random 12-byte nonce per value, so equal plaintexts differ.
 

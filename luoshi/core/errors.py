@@ -5,6 +5,11 @@ class ActionRefused(Exception):
     """A business rule said no; the message is Chinese and shown to the user as it is."""
 
 
+class AccessRefused(ActionRefused):
+    """The acting user may not do this (a permission refusal): the API answers 403, the
+    same status as the pages' `deny`, where a broken business rule answers 400."""
+
+
 def refuse_access(message: str, *, actor: Any = None, obj: Any = None) -> ActionRefused:
     """An ActionRefused for a permission refusal, written to the audit log first (every
     denied access is audited)."""

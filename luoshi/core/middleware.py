@@ -37,6 +37,31 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class ApiErrorMiddleware:
+    """Every /api/ answer is JSON with a Chinese `detail`: errors produced outside the API's
+    own handlers (Django's 404 for an unknown path, django-ninja's 405, the 500 page) are
+    replaced by the JSON a client can parse. Costs one header check per API response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from luoshi.core.api import api_error_response
+
+            replaced = api_error_response(response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    replaced[header] = response[header]
+            return replaced
+        return response
+
+
 def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from luoshi.core.api import page_of
+from luoshi.core.api import ErrorOut, Limit, Offset, page_of
 from luoshi.orgs.models import Organization
 
 router = Router(tags=["组织"])
@@ -25,8 +25,10 @@ class OrgList(Schema):
     count: int
 
 
-@router.get("", response=OrgList)
-def list_orgs(request: HttpRequest, limit: int = 100, offset: int = 0, kind: str = "") -> dict[str, object]:
+@router.get("", response={200: OrgList, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+def list_orgs(
+    request: HttpRequest, limit: Limit = 100, offset: Offset = 0, kind: str = ""
+) -> dict[str, object]:
     """Organisations in the caller's scope; `path` names the chain from the department down."""
     visible = Organization.objects.visible_to(request.user).order_by("path")
     names = dict(Organization.objects.values_list("pk", "name").filter(pk__in=visible.values("pk")))

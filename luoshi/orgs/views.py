@@ -11,6 +11,7 @@ from luoshi.accounts.choices import Role
 from luoshi.core.access import deny, get_visible_or_404, require_role
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
+from luoshi.core.numbers import parse_int
 from luoshi.core.paging import paginate
 from luoshi.orgs import actions
 from luoshi.orgs.choices import PostKind
@@ -103,9 +104,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if parent_id := request.GET.get("parent", ""):
         initial["parent"] = (
-            Organization.objects.assignable_by(request.user)
-            .filter(pk=parent_id if parent_id.isdigit() else 0)
-            .first()
+            Organization.objects.assignable_by(request.user).filter(pk=parse_int(parent_id) or 0).first()
         )
     form = OrganizationForm(
         request.POST or None, initial=initial, parents=Organization.objects.assignable_by(request.user)
@@ -161,7 +160,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     orgs = Organization.objects.assignable_by(request.user)
     initial = {"party_status": "full"}
-    if (org_id := request.GET.get("org", "")).isdigit():
+    if org_id := parse_int(request.GET.get("org", "")):
         initial["org"] = orgs.filter(pk=org_id).first()
     form = PersonForm(request.POST or None, initial=initial, orgs=orgs)
     if request.method == "POST" and form.is_valid():

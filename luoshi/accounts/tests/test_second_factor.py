@@ -19,10 +19,13 @@ PASSWORD = "Admin-first-7x"
 
 @pytest.fixture
 def real_admin(persona) -> User:
+    """A security administrator created by the system administrator, whose first password
+    the security administrator sets (三权分立), then changed by its owner."""
     sysadmin = persona("sysadmin")
     user = actions.create_user(
-        acting_user=sysadmin, username="secadmin2", role="secadmin", org=sysadmin.org, password=PASSWORD
+        acting_user=sysadmin, username="secadmin2", role="secadmin", org=sysadmin.org, password=""
     )
+    actions.reset_credentials(acting_user=persona("secadmin"), user=user, password=PASSWORD)
     User.objects.filter(pk=user.pk).update(must_change_password=False)
     return User.objects.get(pk=user.pk)
 
@@ -84,13 +87,19 @@ def test_demo_administrators_are_waived_and_business_roles_never_asked(login_as)
     assert not actions.needs_second_factor(User.objects.get(username="jgdw"))
 
 
-def test_the_security_administrator_resets_a_lost_authenticator(real_admin, login_as) -> None:
-    User.objects.filter(pk=real_admin.pk).update(
-        otp_confirmed_at=timezone.now(), otp_secret="JBSWY3DPEHPK3PXP"
+def test_the_security_administrator_resets_a_lost_authenticator(persona, login_as) -> None:
+    auditor = actions.create_user(
+        acting_user=persona("sysadmin"),
+        username="audit2",
+        role="auditadmin",
+        org=persona("sysadmin").org,
+        password="",
     )
+    actions.reset_credentials(acting_user=persona("secadmin"), user=auditor, password=PASSWORD)
+    User.objects.filter(pk=auditor.pk).update(otp_confirmed_at=timezone.now(), otp_secret="JBSWY3DPEHPK3PXP")
     response = login_as("secadmin").post(
-        f"/accounts/users/{real_admin.pk}/reset-password/", {"password": "Reset-pass-88", "reset_otp": "on"}
+        f"/accounts/users/{auditor.pk}/reset-password/", {"password": "Reset-pass-88", "reset_otp": "on"}
     )
     assert response.status_code == 302
-    real_admin.refresh_from_db()
-    assert real_admin.otp_confirmed_at is None and real_admin.otp_secret == ""
+    auditor.refresh_from_db()
+    assert auditor.otp_confirmed_at is None and auditor.otp_secret == ""

@@ -10,7 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reachable without logging in, on purpose.
 ALLOWED_ANONYMOUS = {"accounts:login", "core:health"}
-API_ANONYMOUS = {"/api/auth/token", "/api/openapi.json"}
+# The password change takes the current password in its body, like the token call.
+API_ANONYMOUS = {"/api/auth/token", "/api/auth/password", "/api/openapi.json"}
 # Answers 404 to everybody: the interactive docs are off (they would load scripts from a CDN).
 NOWHERE = {"api:api-root"}
 

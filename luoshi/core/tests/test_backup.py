@@ -99,3 +99,42 @@ def test_a_damaged_backup_or_another_key_is_refused_and_nothing_is_loaded(demo_b
     refused = restore_into(damaged, env)
     assert refused.returncode == 1 and "校验值不符" in refused.stderr
     assert luoshi(env, "audit", "verify").stdout.startswith("审计日志完整：共校验 0 条")
+
+
+def test_a_backup_carries_the_audit_anchors_and_the_restored_system_verifies_both(
+    demo_backup, tmp_path
+) -> None:
+    """Issue S-4: the backup holds the signed heads and the audit key's fingerprint (never the
+    key); after a restore `luoshi audit verify` checks the chain and the anchors."""
+    folder, key = demo_backup
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["audit_key"] and key not in (folder / "manifest.json").read_text(encoding="utf-8")
+    last = json.loads((folder / "audit_anchor.log").read_text(encoding="utf-8").splitlines()[-1])
+    assert last["seq"] == manifest["counts"]["audit.AuditEvent"]
+    env = environment(tmp_path, key)
+    assert restore_into(folder, env).returncode == 0
+    verified = luoshi(env, "audit", "verify")
+    assert verified.returncode == 0 and "外部锚点一致" in verified.stdout, verified.stdout + verified.stderr
+    other = environment(tmp_path / "other", key) | {"LUOSHI_AUDIT_KEY": "not-the-key-of-the-backup"}
+    refused = restore_into(folder, other)
+    assert refused.returncode == 1 and "审计日志密钥" in refused.stderr
+
+
+def test_the_data_folder_and_database_file_are_private(tmp_path) -> None:
+    """Issue S-7: the SQLite file and the secret key are readable by the service alone (0600),
+    the data folder is 0700, whatever the umask."""
+    data = tmp_path / "fresh"
+    env = environment(data, secrets.token_urlsafe(40))
+    del env["LUOSHI_SECRET_KEY"]  # generated into the data folder
+    result = subprocess.run(
+        ["/bin/sh", "-c", f'umask 022 && exec "{sys.executable}" -m luoshi.cli manage migrate -v0'],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    mode = {p.name: oct(p.stat().st_mode & 0o777) for p in [data, *data.iterdir()]}
+    assert mode["fresh"] == "0o700"
+    assert mode["luoshi.sqlite3"] == "0o600" and mode["secret_key"] == "0o600"
+    assert all(m == "0o600" for name, m in mode.items() if name.startswith("luoshi.sqlite3")), mode
