@@ -15,4 +15,9 @@ from luoshi.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
-LUOSHI_JOBS_INLINE = True  # background exports run in the request, inside the test transaction
+# The SQLite test database is a file rather than memory, so that a worker started as a
+# subprocess (luoshi/jobs/tests) reads and writes the same data as the test. Jobs are
+# queued in the data folder's huey file and run only where a test starts a consumer or
+# switches huey to immediate mode.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

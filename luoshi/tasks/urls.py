@@ -7,7 +7,6 @@ urlpatterns = [
     path("my/", views.my_work, name="my_work"),
     path("ledger/", views.ledger, name="ledger"),
     path("calendar/", views.calendar_admin, name="calendar"),
-    path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("<int:pk>/", views.task_detail, name="task"),
     path("<int:pk>/fire/", views.task_fire, name="task_fire"),
     path("occurrences/<int:pk>/", views.occurrence_detail, name="occurrence"),

@@ -19,6 +19,7 @@ from luoshi.core.access import deny, get_visible_or_404, require_role
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
 from luoshi.core.paging import paginate
+from luoshi.jobs.actions import start_job
 from luoshi.orgs.models import Organization
 from luoshi.plans.models import Plan
 from luoshi.tasks import actions, jobs
@@ -35,7 +36,7 @@ from luoshi.tasks.ledger import (
     occurrence_light,
     traffic_light,
 )
-from luoshi.tasks.models import CalendarDay, CalendarYear, Evidence, ExportJob, Occurrence, Report, Task
+from luoshi.tasks.models import CalendarDay, CalendarYear, Evidence, Occurrence, Report, Task
 from luoshi.tasks.uploads import stored_path
 
 
@@ -211,40 +212,32 @@ def _export_ledger(request: HttpRequest, filters: LedgerFilters, tasks: Any) -> 
 
 def _export_occurrences(request: HttpRequest, filters: LedgerFilters) -> HttpResponse:
     total = ledger_occurrences(request.user, filters).count()
-    title = "任务事项明细"
+    title = jobs.OCCURRENCES_TITLE
     record(
         AuditAction.EXPORT,
         object_type="tasks.occurrence",
         object_repr=title,
         message=f"导出任务事项 {total} 行",
     )
-    user = request.user
-
-    def body(job: ExportJob | None, progress: Any) -> bytes:
-        return occurrences_xlsx(title, occurrence_export_rows(user, filters), progress)
-
+    file_name = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
     if total <= INLINE_EXPORT_LIMIT:
-        response = HttpResponse(body(None, None), content_type=XLSX)
-        return attachment(response, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
-    job = ExportJob.objects.create(
-        requested_by=request.user,
+        response = HttpResponse(
+            occurrences_xlsx(title, occurrence_export_rows(request.user, filters)), content_type=XLSX
+        )
+        return attachment(response, file_name)
+    # Larger exports are built by the worker (jobs.export_occurrences), not in this request.
+    screen = request.GET.copy()
+    screen.pop("export", None)
+    job = start_job(
+        acting_user=request.user,
         kind="occurrences",
-        query=request.GET.urlencode()[:500],
+        query=request.GET.urlencode(),
         total=total,
-        file_name=f"{title}_{timezone.localdate():%Y%m%d}.xlsx",
+        file_name=file_name,
+        back_url=f"{request.path}?{screen.urlencode()}",
+        back_label="任务台账",
     )
-    jobs.start(job, body)
-    return redirect("tasks:export_job", pk=job.pk)
-
-
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user), pk=pk)
-    if request.GET.get("download") and job.status == ExportJob.Status.DONE:
-        return attachment(
-            FileResponse(open(jobs.export_dir() / job.stored_name, "rb"), content_type=XLSX), job.file_name
-        )  # noqa: SIM115 - FileResponse closes it
-    template = "htmx/export_job.html" if request.htmx else "tasks/export_job.html"
-    return render(request, template, {"job": job})
+    return redirect("jobs:job", pk=job.pk)
 
 
 # --- task and occurrence ------------------------------------------------------------------

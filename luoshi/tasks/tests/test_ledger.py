@@ -122,22 +122,6 @@ def test_text_that_looks_like_a_formula_stays_text(login_as) -> None:
     assert '\'=HYPERLINK("http://evil","点我")' in values
 
 
-def test_occurrence_export_runs_as_a_job_when_large(login_as, monkeypatch) -> None:
-    from luoshi.tasks import views
-
-    monkeypatch.setattr(views, "INLINE_EXPORT_LIMIT", 10)
-    plan = demo_plan()
-    client = login_as("jgdw")
-    response = client.get(f"/tasks/ledger/?plan={plan.pk}&export=occurrences")
-    assert response.status_code == 302 and "/tasks/exports/" in response.url
-    status = client.get(response.url)
-    assert status.context["job"].status == "done"
-    download = client.get(response.url + "?download=1")
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    assert sheet.max_row - 2 == Occurrence.objects.filter(task__plan=plan).count()
-    assert login_as("zhibu1").get(response.url).status_code == 404  # another user's job
-
-
 def test_drill_down_from_task_to_occurrence_and_reports(login_as) -> None:
     plan = demo_plan()
     client = login_as("jgdw")
