@@ -54,6 +54,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     child = None if args.no_worker else worker.spawn()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl+C stops the server even where the shell started it with SIGINT ignored (a
+    # background job of a script), so the worker is never left behind.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
     try:
         server.run()
