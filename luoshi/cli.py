@@ -53,6 +53,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from luoshi.jobs import worker
 
     child = None if args.no_worker else worker.spawn()
+    stopping = worker.report_exit(child) if child is not None else None
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Ctrl+C stops the server even where the shell started it with SIGINT ignored (a
     # background job of a script), so the worker is never left behind.
@@ -64,7 +65,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.close()
-        if child is not None:
+        if child is not None and stopping is not None:
+            stopping.set()
             worker.stop(child)
     print("已停止。", flush=True)
     return 0

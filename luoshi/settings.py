@@ -121,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # periodic jobs convert it to TIME_ZONE themselves (luoshi.jobs.queue.local_crontab), so
 # "just after midnight" means Beijing midnight whatever the server's zone.
 REDIS_URL = os.environ.get("LUOSHI_REDIS_URL", "")
+if not REDIS_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # huey opens its SQLite file at import
 HUEY = {
     "name": "luoshi",
     "immediate": False,

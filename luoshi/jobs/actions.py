@@ -4,10 +4,12 @@ request thread."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from luoshi.core.errors import ActionRefused
@@ -66,3 +68,18 @@ def recover_stalled_jobs() -> int:
         if queue.worker_gone(job) and queue.take_back(job):
             taken += 1
     return taken
+
+
+KEEP_FINISHED = dt.timedelta(days=7)
+
+
+def prune_finished_jobs(now: dt.datetime | None = None) -> int:
+    """Finished jobs older than KEEP_FINISHED go, with their files: an export is a copy of
+    what the ledger shows on the day, and copies of personal data should not pile up in
+    the media folder. Returns how many rows went."""
+    cutoff = (now or timezone.now()) - KEEP_FINISHED
+    old = Job.objects.filter(status__in=JobStatus.finished(), created_at__lt=cutoff)
+    for stored in old.exclude(stored_name="").values_list("stored_name", flat=True):
+        (queue.result_dir() / stored).unlink(missing_ok=True)
+    deleted, _ = old.delete()
+    return deleted

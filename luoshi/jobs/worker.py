@@ -81,6 +81,25 @@ def spawn() -> subprocess.Popen[bytes]:
     )
 
 
+def report_exit(child: subprocess.Popen[bytes]) -> threading.Event:
+    """Says in the server's terminal if the worker ends on its own (a crash, a database
+    that does not answer), so that nobody waits for exports that will not come. Set the
+    returned event before stopping the worker on purpose."""
+    stopping = threading.Event()
+
+    def watch() -> None:
+        code = child.wait()
+        if not stopping.is_set():
+            print(
+                f"后台任务已意外退出（退出码 {code}）：导出和逾期标记暂停，请查看上方日志后重新启动。",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    threading.Thread(target=watch, name="worker-watch", daemon=True).start()
+    return stopping
+
+
 def stop(child: subprocess.Popen[bytes], timeout: float = 15) -> None:
     if child.poll() is not None:
         return

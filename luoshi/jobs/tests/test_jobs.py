@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from luoshi.core.errors import ActionRefused
 from luoshi.jobs import queue
-from luoshi.jobs.actions import recover_stalled_jobs, start_job
+from luoshi.jobs.actions import prune_finished_jobs, recover_stalled_jobs, start_job
 from luoshi.jobs.choices import JobStatus
 from luoshi.jobs.models import Job
 from luoshi.plans.models import Plan
@@ -212,3 +212,20 @@ def test_an_occurrence_turns_overdue_through_the_periodic_task(db, immediate_job
     occ.refresh_from_db()
     assert occ.status == OccurrenceStatus.OVERDUE
     assert occ.changes.filter(new=OccurrenceStatus.OVERDUE).exists()
+
+
+def test_finished_jobs_go_with_their_files_after_a_week(persona) -> None:
+    user = persona("jgdw")
+    queue.result_dir().mkdir(parents=True, exist_ok=True)
+    old, recent = (
+        Job.objects.create(requested_by=user, kind="occurrences", status=JobStatus.DONE, stored_name=name)
+        for name in ("old-file", "recent-file")
+    )
+    waiting = Job.objects.create(requested_by=user, kind="occurrences")  # queued: its worker may come
+    for name in ("old-file", "recent-file"):
+        (queue.result_dir() / name).write_bytes(b"x")
+    Job.objects.filter(pk__in=[old.pk, waiting.pk]).update(created_at=timezone.now() - dt.timedelta(days=8))
+    assert prune_finished_jobs() == 1
+    assert set(Job.objects.filter(requested_by=user).values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert not Job.objects.filter(pk=old.pk).exists()
+    assert not (queue.result_dir() / "old-file").exists() and (queue.result_dir() / "recent-file").exists()

@@ -222,3 +222,12 @@ def test_serve_without_worker_starts_none(demo) -> None:
         server.popen.send_signal(signal.SIGINT)
         assert server.popen.wait(30) == 0
         assert "后台任务已启动" not in server.rest()
+
+
+def test_serve_says_so_when_its_worker_dies(demo) -> None:
+    with started("serve", "--port", str(free_port())) as server:
+        pid = worker_pid(server.wait_for("后台任务已启动"))
+        os.kill(pid, signal.SIGKILL)
+        server.wait_for("后台任务已意外退出")
+        server.popen.send_signal(signal.SIGINT)
+        assert server.popen.wait(30) == 0
