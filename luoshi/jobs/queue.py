@@ -152,6 +152,11 @@ def execute(job_id: int, query: str, body: Body) -> None:
         return  # done, failed, or taken by another worker: a second delivery does nothing
     job = Job.objects.select_related("requested_by__org").get(pk=job_id)
     mine = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, worker=me)
+    if not job.requested_by.is_active:  # disabled since asking: their scope no longer holds
+        mine.update(
+            status=JobStatus.FAILED, error="申请人的账户已停用，任务未执行。", finished_at=timezone.now()
+        )
+        return
 
     def progress(done: int) -> None:
         mine.update(done=done, heartbeat_at=timezone.now())

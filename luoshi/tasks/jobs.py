@@ -12,9 +12,10 @@ from luoshi.tasks.exports import occurrences_xlsx
 from luoshi.tasks.ledger import LedgerFilters, occurrence_export_rows
 
 OCCURRENCES_TITLE = "任务事项明细"
+OCCURRENCES_KIND = "occurrences"
 
 
-@job_task("occurrences", "导出任务事项明细")
+@job_task(OCCURRENCES_KIND, "导出任务事项明细")
 def export_occurrences(job: Job, query: str, progress: Progress) -> bytes:
     """The same rows and workbook as a direct export from the ledger, read with the
     requester's own scope and the filters they had on screen."""

@@ -230,7 +230,7 @@ def _export_occurrences(request: HttpRequest, filters: LedgerFilters) -> HttpRes
     screen.pop("export", None)
     job = start_job(
         acting_user=request.user,
-        kind="occurrences",
+        kind=jobs.OCCURRENCES_KIND,
         query=request.GET.urlencode(),
         total=total,
         file_name=file_name,

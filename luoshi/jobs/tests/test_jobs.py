@@ -229,3 +229,16 @@ def test_finished_jobs_go_with_their_files_after_a_week(persona) -> None:
     assert set(Job.objects.filter(requested_by=user).values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert not Job.objects.filter(pk=old.pk).exists()
     assert not (queue.result_dir() / "old-file").exists() and (queue.result_dir() / "recent-file").exists()
+
+
+def test_a_job_of_a_user_disabled_since_asking_is_not_run(persona) -> None:
+    user = persona("jgdw")
+    job = Job.objects.create(requested_by=user, kind="occurrences", total=1)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    def body(job: Job, query: str, progress: queue.Progress) -> bytes:
+        raise AssertionError("must not run")
+
+    queue.execute(job.pk, "", body)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "申请人的账户已停用，任务未执行。"
