@@ -59,6 +59,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # background job of a script), so the worker is never left behind.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
+    if child is None:
+        print("未启动后台任务（--no-worker）：导出和逾期标记需另行运行 luoshi worker。", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -17,7 +17,13 @@ def queue_description() -> str:
     from huey.contrib.djhuey import HUEY
 
     filename = getattr(HUEY.storage, "filename", None)
-    return f"SQLite {filename}" if filename else f"{type(HUEY).__name__.removesuffix('Huey')}"
+    if filename:
+        return f"SQLite {filename}"
+    pool = getattr(getattr(HUEY.storage, "conn", None), "connection_pool", None)
+    where = pool.connection_kwargs if pool is not None else {}
+    return (
+        f"Redis {where.get('host', '?')}:{where.get('port', '?')}/{where.get('db', 0)}"  # never the password
+    )
 
 
 def run_once() -> int:

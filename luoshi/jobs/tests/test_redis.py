@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,7 +21,8 @@ from huey.contrib.djhuey import HUEY
 from luoshi.jobs.queue import PERIODIC
 HUEY.flush()
 next(job for job in PERIODIC if job.name == "tasks.mark_overdue").task()
-print(type(HUEY).__name__, HUEY.name)
+from luoshi.jobs.worker import queue_description
+print(type(HUEY).__name__, HUEY.name, queue_description())
 """
 
 
@@ -45,7 +47,13 @@ def test_the_queue_is_in_redis_when_luoshi_redis_url_is_set() -> None:
         [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisHuey", "luoshi"]
+    where = urlsplit(REDIS_URL)
+    assert result.stdout.split() == [
+        "RedisHuey",
+        "luoshi",
+        "Redis",
+        f"{where.hostname}:{where.port}{where.path}",
+    ]
     # Another process (a worker on another machine) sees the job waiting in Redis.
     other = RedisHuey("luoshi", url=REDIS_URL)
     try:

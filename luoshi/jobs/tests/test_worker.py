@@ -221,7 +221,7 @@ def test_serve_without_worker_starts_none(demo) -> None:
         time.sleep(1)
         server.popen.send_signal(signal.SIGINT)
         assert server.popen.wait(30) == 0
-        assert "后台任务已启动" not in server.rest()
+        assert "后台任务已启动" not in server.rest() and "另行运行 luoshi worker" in server.rest()
 
 
 def test_serve_says_so_when_its_worker_dies(demo) -> None:
