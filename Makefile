@@ -1,9 +1,11 @@
-# luoshi: `make run` serves the demo, `make test` runs every check CI runs.
+# luoshi: `make run` serves the demo (with the worker beside it; Ctrl+C stops both),
+# `make test` runs every check CI runs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LUOSHI_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/
+PORT ?= 8000
 export LUOSHI_TEST_PG_URL
 
 .PHONY: install run test test-sqlite test-postgres lint bench eval clean
@@ -21,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: install
 	$(BIN)/luoshi manage migrate --noinput
 	$(BIN)/luoshi demo --if-empty
-	$(BIN)/luoshi serve --port 8000
+	$(BIN)/luoshi serve --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check luoshi bench

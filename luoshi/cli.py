@@ -23,15 +23,20 @@ def _cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # stop as on Ctrl+C, so that the worker is stopped too
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """The web server and, unless --no-worker, `luoshi worker` as its child: one command
+    runs the whole application, and stopping it (Ctrl+C, SIGTERM) stops both."""
     _django()
+    import signal
+
     from django.core.management import call_command
 
     call_command("check", "--fail-level", "ERROR")
     call_command("collectstatic", "--noinput", verbosity=0)
-    from luoshi.work.actions import mark_overdue
-
-    mark_overdue()  # the embedded default has no separate worker: bring statuses up to date at start
     from luoshi.audit.anchor import anchor_head
 
     anchor_head(force=False)
@@ -47,11 +52,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    # Only once the port is ours: a second `make run` that cannot serve starts no worker.
+    from luoshi.jobs import worker
+
+    child = None if args.no_worker else worker.spawn()
+    stopping = worker.report_exit(child) if child is not None else None
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl+C stops the server even where the shell started it with SIGINT ignored (a
+    # background job of a script), so the worker is never left behind.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"落实已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
+    if child is None:
+        print("未启动后台任务（--no-worker）：导出和逾期标记需另行运行 luoshi worker。", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
-        print("已停止。")
+        pass
+    finally:
+        server.close()
+        if child is not None and stopping is not None:
+            stopping.set()
+            worker.stop(child)
+    print("已停止。", flush=True)
     return 0
 
 
@@ -69,21 +91,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    """Periodic work: occurrences past their due date become 逾期 (with a history row).
-    Safe to run beside `serve` and on several machines: each row is claimed once."""
-    import time
-
+    """The job queue's consumer: large exports, and the periodic work (overdue marking at
+    start, hourly and at 00:05). Safe beside `serve` and on several machines sharing Redis:
+    each job and each overdue row is claimed once. --once runs the periodic work and exits."""
     _django()
-    from luoshi.audit.anchor import anchor_head
-    from luoshi.work.actions import mark_overdue
+    from luoshi.jobs import worker
 
-    while True:
-        changed = mark_overdue()
-        print(f"已标记逾期事项 {changed} 个", flush=True)
-        anchor_head(force=False)
-        if args.once:
-            return 0
-        time.sleep(args.interval * 60)
+    if args.once:
+        return worker.run_once()
+    return worker.run_consumer(workers=args.workers, parent=args.parent)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -172,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="启动网页服务")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--no-worker", action="store_true", help="不启动后台任务（另行运行 luoshi worker）")
     serve.set_defaults(func=_cmd_serve)
 
     demo = sub.add_parser("demo", help="生成演示数据并打印演示账户")
@@ -179,9 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="数据库已有数据时只打印账户")
     demo.set_defaults(func=_cmd_demo)
 
-    worker = sub.add_parser("worker", help="后台任务：标记逾期事项")
-    worker.add_argument("--once", action="store_true", help="只运行一次")
-    worker.add_argument("--interval", type=int, default=10, help="间隔分钟数")
+    worker = sub.add_parser("worker", help="后台任务：导出、标记逾期事项")
+    worker.add_argument("--once", action="store_true", help="只运行一次定时任务后退出")
+    worker.add_argument("--workers", type=int, default=None, help="工作线程数（默认 2）")
+    worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(func=_cmd_worker)
 
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)

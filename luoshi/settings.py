@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "luoshi.work",
     "luoshi.plans",
     "luoshi.tasks",
+    "luoshi.jobs",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,31 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The job queue (huey, read by huey.contrib.djhuey): a SQLite file beside the data by
+# default, so that `make run` needs nothing else; Redis when LUOSHI_REDIS_URL is set, for
+# production and for workers on more than one machine. Queued jobs survive a restart of
+# the server and of the worker in both. `immediate` is stated because djhuey would
+# otherwise follow DEBUG and run jobs inside the request. huey's clock stays UTC; the
+# periodic jobs convert it to TIME_ZONE themselves (luoshi.jobs.queue.local_crontab), so
+# "just after midnight" means Beijing midnight whatever the server's zone.
+REDIS_URL = os.environ.get("LUOSHI_REDIS_URL", "")
+if not REDIS_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # huey opens its SQLite file at import
+HUEY = {
+    "name": "luoshi",
+    "immediate": False,
+    "utc": True,
+    "results": False,  # jobs report through their Job row; nothing reads huey's result store
+    # Two worker threads on a 2-core machine: an export and the periodic work run side by
+    # side while the web server keeps a core.
+    "consumer": {"workers": 2, "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
+    ),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -226,5 +252,8 @@ LOGGING = {
         # local variables; luoshi.core.views.server_error logs an error id, the exception's
         # type and where it happened instead.
         "django.request": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        # huey narrates every start and every periodic enqueue in English; luoshi.jobs says
+        # in Chinese what was done, and huey's own warnings and errors still show.
+        "huey": {"level": "WARNING"},
     },
 }

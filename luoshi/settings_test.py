@@ -19,3 +19,9 @@ LUOSHI_JOBS_INLINE = True  # background exports run in the request, inside the t
 # The suite's transactions roll back and live-server tests flush the database, so anchors
 # in a shared file would outlive their rows; anchor tests point this at their own file.
 LUOSHI_AUDIT_ANCHOR = ""
+# The SQLite test database is a file rather than memory, so that a worker started as a
+# subprocess (luoshi/jobs/tests) reads and writes the same data as the test. Jobs are
+# queued in the data folder's huey file and run only where a test starts a consumer or
+# switches huey to immediate mode.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("luoshi.audit.urls")),
     path("plans/", include("luoshi.plans.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
+    path("jobs/", include("luoshi.jobs.urls")),
     path("api/", api.urls),
 ]
 

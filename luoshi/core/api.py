@@ -156,6 +156,7 @@ def build_api() -> NinjaAPI:
 
     from luoshi.accounts.api import router as accounts_router
     from luoshi.audit.api import router as audit_router
+    from luoshi.jobs.api import router as jobs_router
     from luoshi.orgs.api import router as orgs_router
     from luoshi.plans.api import router as plans_router
     from luoshi.tasks.api import router as tasks_router
@@ -165,6 +166,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/orgs", orgs_router)
     api.add_router("/audit", audit_router)
     api.add_router("/plans", plans_router)
+    api.add_router("/jobs", jobs_router)
     api.add_router("", tasks_router)
     api.add_router("", work_router)
     return api

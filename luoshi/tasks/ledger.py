@@ -127,3 +127,14 @@ def occurrence_export_rows(user: Any, f: OccurrenceFilters) -> Iterator[dict[str
             chunk = []
     if chunk:
         yield from flush()
+
+
+def export_title(filters: OccurrenceFilters, kind: str) -> str:
+    """工作要点名 + kind, or 全部工作要点 + kind; a filtered export says so in its title."""
+    from luoshi.plans.models import Plan
+
+    plan = (
+        Plan.objects.filter(pk=filters.plan).values_list("title", flat=True).first() if filters.plan else None
+    )
+    title = f"{plan or '全部工作要点'}{kind}"
+    return title + ("（筛选）" if set(filters.as_query()) - {"plan"} else "")

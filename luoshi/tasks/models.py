@@ -1,5 +1,4 @@
-"""Plan tasks, each owning the duty that fans out to occurrences (luoshi.work), and the
-background export jobs of the task ledger."""
+"""Plan tasks, each owning the duty that fans out to occurrences (luoshi.work)."""
 
 from __future__ import annotations
 
@@ -55,37 +54,3 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title[:60]
-
-
-class ExportJob(models.Model):
-    """A large export running in the background: status, progress and the result file."""
-
-    scope_path_field = "requested_by__org__path"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
-
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=32)
-    query = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done_rows = models.PositiveIntegerField(default=0)
-    file_name = models.CharField(max_length=200, blank=True)
-    stored_name = models.CharField(max_length=100, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.get_status_display()}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done_rows / self.total) if self.total else 0

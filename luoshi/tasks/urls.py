@@ -5,7 +5,6 @@ from luoshi.tasks import views
 app_name = "tasks"
 urlpatterns = [
     path("ledger/", views.ledger, name="ledger"),
-    path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("<int:pk>/", views.task_detail, name="task"),
     path("<int:pk>/fire/", views.task_fire, name="task_fire"),
 ]

@@ -4,8 +4,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,20 +16,22 @@ from luoshi.audit.choices import AuditAction
 from luoshi.core.access import deny, get_visible_or_404
 from luoshi.core.errors import ActionRefused
 from luoshi.core.paging import paginate
+from luoshi.jobs.actions import start_job
 from luoshi.orgs.models import Organization
 from luoshi.plans.models import Plan
-from luoshi.tasks import jobs
 from luoshi.tasks.exports import ledger_xlsx, occurrences_xlsx
 from luoshi.tasks.forms import FireEventForm
+from luoshi.tasks.jobs import OCCURRENCES_KIND, OCCURRENCES_TITLE
 from luoshi.tasks.ledger import (
     attach_counts,
+    export_title,
     ledger_occurrences,
     ledger_tasks,
     ledger_totals,
     occurrence_export_rows,
     progress_text,
 )
-from luoshi.tasks.models import ExportJob, Task
+from luoshi.tasks.models import Task
 from luoshi.work.actions import fire_duty
 from luoshi.work.filters import STATUS_CHOICES, OccurrenceFilters
 from luoshi.work.models import Occurrence, Report
@@ -117,15 +119,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/ledger.html", context)
 
 
-def export_title(filters: OccurrenceFilters, kind: str) -> str:
-    """工作要点名 + kind, or 全部工作要点 + kind; a filtered export says so in its title."""
-    plan = (
-        Plan.objects.filter(pk=filters.plan).values_list("title", flat=True).first() if filters.plan else None
-    )
-    title = f"{plan or '全部工作要点'}{kind}"
-    return title + ("（筛选）" if set(filters.as_query()) - {"plan"} else "")
-
-
 def completion_status(counts: dict[str, int]) -> str:
     """完成状态 of a ledger row, in words an office hands upward."""
     if counts["total"] and counts.get("done", 0) == counts["total"]:
@@ -182,41 +175,30 @@ def _export_ledger(request: HttpRequest, filters: OccurrenceFilters, tasks: Any)
 
 def _export_occurrences(request: HttpRequest, filters: OccurrenceFilters) -> HttpResponse:
     total = ledger_occurrences(request.user, filters).count()
-    title = export_title(filters, "任务事项明细")
+    title = export_title(filters, OCCURRENCES_TITLE)
     record(
         AuditAction.EXPORT,
         object_type="work.occurrence",
         object_repr=title[:200],
         message=f"导出任务事项 {total} 行",
     )
-    user = request.user
-
-    def body(job: ExportJob | None, progress: Any) -> bytes:
-        rows = occurrence_export_rows(user, filters)
-        return occurrences_xlsx(title, rows, timezone.localdate(), progress)
-
+    file_name = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
     if total <= INLINE_EXPORT_LIMIT:
-        response = HttpResponse(body(None, None), content_type=XLSX)
-        return attachment(response, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
-    job = ExportJob.objects.create(
-        requested_by=request.user,
-        kind="occurrences",
-        query=urlencode(filters.as_query())[:500],
+        rows = occurrence_export_rows(request.user, filters)
+        response = HttpResponse(occurrences_xlsx(title, rows, timezone.localdate()), content_type=XLSX)
+        return attachment(response, file_name)
+    # Larger exports are built by the worker (tasks.jobs.export_occurrences), not in this request.
+    query = urlencode(filters.as_query())
+    job = start_job(
+        acting_user=request.user,
+        kind=OCCURRENCES_KIND,
+        query=query,
         total=total,
-        file_name=f"{title}_{timezone.localdate():%Y%m%d}.xlsx",
+        file_name=file_name,
+        back_url=f"{request.path}?{query}",
+        back_label="任务台账",
     )
-    jobs.start(job, body)
-    return redirect("tasks:export_job", pk=job.pk)
-
-
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user), pk=pk)
-    if request.GET.get("download") and job.status == ExportJob.Status.DONE:
-        return attachment(
-            FileResponse(open(jobs.export_dir() / job.stored_name, "rb"), content_type=XLSX), job.file_name
-        )  # noqa: SIM115 - FileResponse closes it
-    template = "htmx/export_job.html" if request.htmx else "tasks/export_job.html"
-    return render(request, template, {"job": job})
+    return redirect("jobs:job", pk=job.pk)
 
 
 # --- task and occurrence ------------------------------------------------------------------
