@@ -106,7 +106,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     _django()
-    from luoshi.core.backup import BackupError, backup
+    from luoshi.backup import BackupError, backup
 
     try:
         folder = backup(Path(args.dir))
@@ -121,7 +121,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     _django()
-    from luoshi.core.backup import BackupError, restore
+    from luoshi.backup import BackupError, restore
 
     try:
         rows = restore(Path(args.dir))

@@ -73,6 +73,12 @@ class User(AbstractBaseUser, VersionedModel):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def scope_kind(self) -> str:
+        """What the role may read (luoshi.core.scope): "none", "department" or "subtree"."""
+        if self.role in Role.without_business_scope():
+            return "none"
+        return "department" if self.role in Role.department_wide() else "subtree"
+
     @property
     def is_administrator(self) -> bool:
         return self.role in Role.administrators()

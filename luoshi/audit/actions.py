@@ -126,3 +126,24 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
             value = get_provider().blind_index(value)[:16] if value else ""
         out[name] = value
     return out
+
+
+def record_denial(
+    *,
+    actor: Any = None,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    message: str = "",
+) -> None:
+    """The core's "access denied" (luoshi.core.registry), as an audit row."""
+    from luoshi.audit.choices import AuditAction
+
+    record(
+        AuditAction.DENIED,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        message=message,
+    )

@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from luoshi.audit.actions import record
-from luoshi.audit.choices import AuditAction
+from luoshi.core.registry import record_denial
 
 
 def get_visible_or_404(queryset: QuerySet[Any], user: Any, **lookup: Any) -> Any:
@@ -21,8 +20,7 @@ def get_visible_or_404(queryset: QuerySet[Any], user: Any, **lookup: Any) -> Any
     except queryset.model.DoesNotExist:
         if queryset.filter(**lookup).exists():
             # It exists but lies outside the user's scope: answer as if it did not, and log it.
-            record(
-                AuditAction.DENIED,
+            record_denial(
                 actor=user,
                 object_type=queryset.model._meta.label_lower,
                 object_id=str(lookup.get("pk", "")),
@@ -33,7 +31,7 @@ def get_visible_or_404(queryset: QuerySet[Any], user: Any, **lookup: Any) -> Any
 
 def deny(request: HttpRequest, reason: str = "您没有执行此操作的权限。") -> HttpResponse:
     """Refuses a request and writes the denial to the audit log."""
-    record(AuditAction.DENIED, object_type="url", object_id=request.path[:64], message=reason)
+    record_denial(object_type="url", object_id=request.path[:64], message=reason)
     return render(request, "403.html", {"reason": reason}, status=403)
 
 

@@ -9,12 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
 from pydantic import Field
 
-from luoshi.accounts.actions import user_for_token
+from luoshi.core import registry
 from luoshi.core.errors import AccessRefused, ActionRefused
-from luoshi.core.middleware import current_request
 from luoshi.core.numbers import MAX_BIGINT
 
 # Bounded integers for query, path and body fields: a value beyond the database's 64-bit
@@ -76,24 +74,6 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from luoshi.accounts import ratelimit
-        from luoshi.accounts.api import Throttled
-        from luoshi.accounts.models import ApiToken
-
-        limit, window = ratelimit.API_PER_TOKEN
-        wait = ratelimit.hit(f"api:{ApiToken.digest_of(token)}", limit, window)
-        if wait:
-            raise Throttled(wait)
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-            # The audit log reads the acting user from the current request.
-            current_request.set(request)
-        return user
-
-
 class ErrorOut(Schema):
     detail: str
 
@@ -103,11 +83,13 @@ def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extr
 
 
 def build_api() -> NinjaAPI:
+    """The API of every part that registered a router (luoshi.core.registry), behind the
+    authentication the accounts part registered."""
     api = NinjaAPI(
         title="落实 luoshi API",
         version="1",
         docs_url=None,  # the interactive docs load scripts from a CDN; the schema is enough offline
-        auth=BearerAuth(),
+        auth=registry.api_auth(),
         renderer=ChineseJSONRenderer(),
         urls_namespace="api",
     )
@@ -135,14 +117,6 @@ def build_api() -> NinjaAPI:
         detail = next((zh for en, zh in _NINJA_MESSAGES.items() if message.startswith(en)), message)
         return _error(api, request, exc.status_code, detail)
 
-    from luoshi.accounts.api import Throttled
-
-    @api.exception_handler(Throttled)
-    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        response = _error(api, request, 429, str(exc))
-        response["Retry-After"] = str(exc.wait)
-        return response
-
     from luoshi.core.concurrency import ConflictError
 
     @api.exception_handler(ConflictError)
@@ -154,21 +128,10 @@ def build_api() -> NinjaAPI:
         # A permission refusal is 403 wherever it is raised; any other rule is 400.
         return _error(api, request, 403 if isinstance(exc, AccessRefused) else 400, str(exc))
 
-    from luoshi.accounts.api import router as accounts_router
-    from luoshi.audit.api import router as audit_router
-    from luoshi.jobs.api import router as jobs_router
-    from luoshi.orgs.api import router as orgs_router
-    from luoshi.plans.api import router as plans_router
-    from luoshi.tasks.api import router as tasks_router
-    from luoshi.work.api import router as work_router
-
-    api.add_router("/auth", accounts_router)
-    api.add_router("/orgs", orgs_router)
-    api.add_router("/audit", audit_router)
-    api.add_router("/plans", plans_router)
-    api.add_router("/jobs", jobs_router)
-    api.add_router("", tasks_router)
-    api.add_router("", work_router)
+    for exception, answer in registry.api_errors():
+        api.add_exception_handler(exception, lambda request, exc, answer=answer: answer(api, request, exc))
+    for prefix, router in registry.api_routers():
+        api.add_router(prefix, router)
     return api
 
 

@@ -13,11 +13,10 @@ class AccessRefused(ActionRefused):
 def refuse_access(message: str, *, actor: Any = None, obj: Any = None) -> ActionRefused:
     """An ActionRefused for a permission refusal, written to the audit log first (every
     denied access is audited)."""
-    from luoshi.audit.actions import record
-    from luoshi.audit.choices import AuditAction
+    from luoshi.core.registry import record_denial
 
-    record(AuditAction.DENIED, actor=actor, obj=obj, message=message[:300])
-    return ActionRefused(message)
+    record_denial(actor=actor, obj=obj, message=message[:300])
+    return AccessRefused(message)
 
 
 def exception_place(error: BaseException | None) -> str:

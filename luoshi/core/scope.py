@@ -21,13 +21,12 @@ def scope_path(user: Any) -> str | None:
     department (the root of their organisation's tree); everyone else sees the subtree of
     their own organisation; the security and audit administrators see no business data.
     """
-    from luoshi.accounts.choices import Role
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     org = getattr(user, "org", None)
-    if org is None or user.role in Role.without_business_scope():
+    kind = user.scope_kind()  # the accounts part says what the user's role may read
+    if org is None or kind == "none":
         return None
-    if user.role in Role.department_wide():
+    if kind == "department":
         return root_path_of(org.path)
     return str(org.path)

@@ -13,3 +13,7 @@ class JobsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("jobs")
+        from luoshi.core import registry
+        from luoshi.jobs.api import router
+
+        registry.add_api_router("/jobs", router)

@@ -84,7 +84,7 @@ def test_report_through_the_api_and_review(api_token) -> None:
     refused = zhibu1.post(
         f"/api/reports/{report['id']}/review", {"decision": "accept"}, content_type="application/json"
     )
-    assert refused.status_code == 400 and "不能审核" in refused.json()["detail"]
+    assert refused.status_code == 403 and "不能审核" in refused.json()["detail"]
     done = api(api_token("jgdw")).post(
         f"/api/reports/{report['id']}/review",
         {"decision": "accept", "comment": ""},
