@@ -108,10 +108,12 @@ def after_commit(seq: int) -> None:
             path.rename(path.with_name(f"{path.name}.{dt.datetime.now():%Y%m%d-%H%M%S}.old"))
         if seq == 1 or time.monotonic() - _last_anchor["at"] >= settings.LUOSHI_AUDIT_ANCHOR_SECONDS:
             anchor_head(force=False)
-    except OSError as error:
+    except Exception as error:  # noqa: BLE001 - the change is committed; anchoring must not turn it into a 500
         import logging
 
-        logging.getLogger("luoshi.audit").error("audit anchor not written: %s", type(error).__name__)
+        from luoshi.core.errors import exception_place
+
+        logging.getLogger("luoshi.audit").error("audit anchor not written: %s", exception_place(error))
 
 
 def read_anchors(path: Path) -> tuple[list[Anchor], AnchorResult | None]:

@@ -19,6 +19,15 @@ from luoshi.testing.pgcheck import answers
 PG_SERVER = os.environ.get("LUOSHI_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 
 
+def pg_database(name: str) -> str:
+    """A database on the test server: LUOSHI_TEST_PG_URL may name a database of its own
+    (each engineer's), which is replaced, not appended to."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(PG_SERVER)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
 def luoshi(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "luoshi.cli", *args], capture_output=True, text=True, env=env, timeout=300
@@ -74,15 +83,15 @@ def test_restore_into_empty_postgresql_equals_the_backup(demo_backup, tmp_path) 
 
     folder, key = demo_backup
     name = f"luoshi_restore_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_SERVER.rstrip("/") + "/postgres", autocommit=True) as conn:
+    with psycopg.connect(pg_database("postgres"), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     try:
-        env = environment(tmp_path, key, PG_SERVER.rstrip("/") + f"/{name}")
+        env = environment(tmp_path, key, pg_database(name))
         result = restore_into(folder, env)
         assert result.returncode == 0, result.stderr
         assert luoshi(env, "audit", "verify").returncode == 0
     finally:
-        with psycopg.connect(PG_SERVER.rstrip("/") + "/postgres", autocommit=True) as conn:
+        with psycopg.connect(pg_database("postgres"), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
