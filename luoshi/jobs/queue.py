@@ -172,9 +172,9 @@ def execute(job_id: int, query: str, body: Body) -> None:
         ):
             path.unlink(missing_ok=True)  # taken back meanwhile: the retry writes its own file
             return
-        logger.info("%s 已完成（任务 %s，%s 行）", job.kind_label, job_id, job.total)
+        logger.info("%s已完成（任务 %s，%s 行）", job.kind_label, job_id, job.total)
     except Exception as error:  # noqa: BLE001 - the row says it in Chinese; the log says where
-        logger.error("%s 失败（任务 %s）：%s", job.kind_label, job_id, exception_place(error))
+        logger.error("%s失败（任务 %s）：%s", job.kind_label, job_id, exception_place(error))
         mine.update(
             status=JobStatus.FAILED,
             error=f"{job.kind_label}失败，请稍后重试。",
@@ -224,14 +224,14 @@ def take_back(job: Job) -> str:
                 return ""
             job.status = JobStatus.QUEUED
             enqueue(job)
-        logger.warning("%s 因后台服务中断重新排队（任务 %s）", job.kind_label, job.pk)
+        logger.warning("%s因后台服务中断，重新排队（任务 %s）", job.kind_label, job.pk)
         return "retried"
     if claim.update(
         status=JobStatus.FAILED,
         error=f"{job.kind_label}因后台服务中断未能完成（已尝试 {job.attempts} 次），请重新发起。",
         finished_at=timezone.now(),
     ):
-        logger.warning("%s 因后台服务中断失败（任务 %s）", job.kind_label, job.pk)
+        logger.warning("%s因后台服务中断而失败（任务 %s）", job.kind_label, job.pk)
         return "failed"
     return ""
 
