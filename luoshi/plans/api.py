@@ -169,7 +169,16 @@ def publish_warnings(request: HttpRequest, plan_id: int) -> list[dict[str, objec
     return [w.as_json() for w in checks.publish_warnings(plan)]
 
 
-@router.post("/{int:plan_id}/publish", response={200: PublishOut, 409: PublishRefusal})
+@router.post(
+    "/{int:plan_id}/publish",
+    response={200: PublishOut, 409: PublishRefusal},
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": PublishIn.model_json_schema()}},
+        }
+    },
+)
 def publish(request: HttpRequest, plan_id: int) -> Any:
     """Publishes the proposals as they stand, all or nothing. With warnings (identical
     tasks, tasks without occurrences, a past year, a document of another year) it answers

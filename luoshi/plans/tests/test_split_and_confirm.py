@@ -291,3 +291,12 @@ def test_a_refused_manual_task_comes_back_with_what_was_typed(draft) -> None:
     body = response.content.decode()
     assert response.status_code == 400 and 'value="手工录入的任务"' in body
     assert "responsible" in response.context["manual_form"].errors and plan.proposals.count() == count
+
+
+def test_the_schema_documents_the_publish_confirmation() -> None:
+    from django.test import Client
+
+    schema = Client().get("/api/openapi.json").json()
+    publish = next(v["post"] for k, v in schema["paths"].items() if k.endswith("/publish"))
+    body = publish["requestBody"]["content"]["application/json"]["schema"]
+    assert "confirm" in body["properties"] and "409" in publish["responses"]
