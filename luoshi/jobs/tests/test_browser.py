@@ -6,8 +6,8 @@ from __future__ import annotations
 from luoshi.jobs.queue import HUEY
 from luoshi.jobs.tests.test_worker import started
 from luoshi.orgs.tests.test_browser import log_in
-from luoshi.tasks.models import Occurrence
 from luoshi.testing.browser import browser_page
+from luoshi.work.models import Occurrence
 
 
 def test_the_job_page_offers_the_download_once_the_worker_is_done(demo, live_server, monkeypatch) -> None:
@@ -15,7 +15,7 @@ def test_the_job_page_offers_the_download_once_the_worker_is_done(demo, live_ser
 
     HUEY.flush()
     monkeypatch.setattr(views, "INLINE_EXPORT_LIMIT", 10)
-    plan_id = Occurrence.objects.order_by("id").values_list("task__plan", flat=True).first()
+    plan_id = Occurrence.objects.order_by("id").values_list("duty__task__plan", flat=True).first()
     with browser_page() as page:
         log_in(page, live_server.url, "jgdw")
         page.goto(f"{live_server.url}/tasks/ledger/?plan={plan_id}&export=occurrences")
@@ -26,7 +26,10 @@ def test_the_job_page_offers_the_download_once_the_worker_is_done(demo, live_ser
             assert link is not None and "任务事项明细" in link.inner_text()
             with page.expect_download() as download:
                 link.click()
-            assert download.value.suggested_filename.startswith("任务事项明细_")
+            assert (
+                download.value.suggested_filename.endswith(".xlsx")
+                and "任务事项明细_" in download.value.suggested_filename
+            )
         page.click("nav[aria-label=breadcrumb] >> text=任务台账")
         assert page.url.endswith(f"/tasks/ledger/?plan={plan_id}")
     HUEY.flush()
