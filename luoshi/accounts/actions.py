@@ -23,7 +23,8 @@ from luoshi.accounts.models import ApiToken, PasswordHistory, User
 from luoshi.audit.actions import record, snapshot
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
-from luoshi.core.errors import AccessRefused, ActionRefused
+from luoshi.core.errors import AccessRefused, ActionRefused, refuse_access
+from luoshi.orgs.models import Organization
 
 LOGIN_REFUSED = "用户名或密码不正确，或账户已被暂时锁定。连续失败多次将锁定30分钟。"
 # A hash computed for unknown usernames, so that they take as long as known ones.
@@ -247,6 +248,10 @@ def create_user(
     """Creates an account. An administrator account gets no usable password here: the system
     administrator who creates it must not know its credentials (三权分立); the security
     administrator sets them."""
+    if acting_user.role != Role.SYSADMIN:
+        raise refuse_access("只有系统管理员可以开设账户。", actor=acting_user)
+    if org is not None and not Organization.objects.visible_to(acting_user).filter(pk=org.pk).exists():
+        raise refuse_access("所属组织超出您的管理范围。", actor=acting_user)
     if User.objects.filter(username=username).exists():
         raise ActionRefused("该用户名已被使用。")
     if role not in Role.values:
@@ -275,6 +280,17 @@ def create_user(
 
 def update_user(*, acting_user: User, user: User, expected_version: int, **changes: Any) -> User:
     """Changes role, organisation, name or active flag; disabling ends the user's sessions."""
+    if (
+        acting_user.role != Role.SYSADMIN
+        or not User.objects.manageable_by(acting_user).filter(pk=user.pk).exists()
+    ):
+        raise refuse_access("只有系统管理员可以修改账户。", actor=acting_user, obj=user)
+    new_org = changes.get("org")
+    if (
+        new_org is not None
+        and not Organization.objects.visible_to(acting_user).filter(pk=new_org.pk).exists()
+    ):
+        raise refuse_access("所属组织超出您的管理范围。", actor=acting_user, obj=user)
     if "role" in changes:
         _refuse_second_admin_role(changes["role"], user)
     if user.pk == acting_user.pk and changes.get("is_active") is False:

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from luoshi.audit.actions import record, snapshot
 from luoshi.audit.choices import AuditAction
 from luoshi.core.concurrency import save_versioned
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import ActionRefused, refuse_access
+from luoshi.core.scope import scope_path
 from luoshi.orgs.models import Organization, Person, Post
 
 ORG_AUDIT_FIELDS = Organization.EDITABLE_FIELDS
@@ -20,7 +21,19 @@ def _check_parent(org: Organization | None, parent: Organization | None) -> None
         raise ActionRefused("不能把组织移到它自己或它的下级组织之下。")
 
 
+def _require_org_admin(user: Any, parent: Organization | None, obj: Any = None) -> None:
+    """Only the system administrator maintains the organisation tree, inside their department."""
+    from luoshi.accounts.choices import Role
+
+    root = scope_path(user)
+    if getattr(user, "role", None) != Role.SYSADMIN or root is None:
+        raise refuse_access("只有系统管理员可以维护组织机构。", actor=user, obj=obj)
+    if parent is not None and not parent.path.startswith(root):
+        raise refuse_access("上级组织超出您的管理范围。", actor=user, obj=obj)
+
+
 def create_org(*, acting_user: Any, **fields: Any) -> Organization:
+    _require_org_admin(acting_user, fields.get("parent"))
     _check_parent(None, fields.get("parent"))
     org = Organization(**fields)
     try:
@@ -34,6 +47,7 @@ def create_org(*, acting_user: Any, **fields: Any) -> Organization:
 
 def update_org(*, acting_user: Any, org: Organization, expected_version: int, **changes: Any) -> Organization:
     """Saves changes under optimistic locking; a new parent rewrites the subtree's paths."""
+    _require_org_admin(acting_user, changes.get("parent", org.parent) or org, obj=org)
     _check_parent(org, changes.get("parent", org.parent))
     before = snapshot(org, ORG_AUDIT_FIELDS)
     for name, value in changes.items():

@@ -4,12 +4,9 @@ occurrence exports of the task ledger."""
 from __future__ import annotations
 
 from django.http import QueryDict
-from django.utils import timezone
 
 from luoshi.jobs.models import Job
 from luoshi.jobs.queue import Progress, job_task
-from luoshi.tasks.exports import occurrences_xlsx
-from luoshi.tasks.ledger import export_title, occurrence_export_rows
 from luoshi.work.filters import OccurrenceFilters
 
 OCCURRENCES_TITLE = "任务事项明细"
@@ -20,7 +17,7 @@ OCCURRENCES_KIND = "occurrences"
 def export_occurrences(job: Job, query: str, progress: Progress) -> bytes:
     """The same rows and workbook as a direct export from the ledger, read with the
     requester's own scope and the filters they had on screen."""
+    from luoshi.tasks.actions import export_occurrences as build
+
     filters = OccurrenceFilters.from_query(QueryDict(query))
-    title = export_title(filters, OCCURRENCES_TITLE)
-    rows = occurrence_export_rows(job.requested_by, filters)
-    return occurrences_xlsx(title, rows, timezone.localdate(), progress)
+    return build(acting_user=job.requested_by, filters=filters, progress=progress)[1]

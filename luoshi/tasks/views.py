@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
@@ -11,30 +10,24 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts import ratelimit
 from luoshi.accounts.choices import Role
-from luoshi.audit.actions import record
-from luoshi.audit.choices import AuditAction
 from luoshi.core.access import deny, get_visible_or_404
 from luoshi.core.errors import ActionRefused
 from luoshi.core.paging import paginate
 from luoshi.jobs.actions import start_job
 from luoshi.orgs.models import Organization
 from luoshi.plans.models import Plan
-from luoshi.tasks.exports import ledger_xlsx, occurrences_xlsx
+from luoshi.tasks import actions
 from luoshi.tasks.forms import FireEventForm
 from luoshi.tasks.jobs import OCCURRENCES_KIND, OCCURRENCES_TITLE
 from luoshi.tasks.ledger import (
-    attach_counts,
     export_title,
-    ledger_occurrences,
     ledger_tasks,
     ledger_totals,
-    occurrence_export_rows,
-    progress_text,
 )
 from luoshi.tasks.models import Task
 from luoshi.work.actions import fire_duty
 from luoshi.work.filters import STATUS_CHOICES, OccurrenceFilters
-from luoshi.work.models import Occurrence, Report
+from luoshi.work.models import Occurrence
 from luoshi.work.rules import bucket_counts, due_soon_days, light_of
 from luoshi.work.views import filters_or_error
 
@@ -57,17 +50,6 @@ def attachment(response: HttpResponse, filename: str) -> HttpResponse:
 # --- ledger ------------------------------------------------------------------------------
 
 
-def _ledger_rows(request: HttpRequest, filters: OccurrenceFilters, tasks: Any) -> list[dict[str, Any]]:
-    rows = []
-    for t in attach_counts(request.user, filters, list(tasks)):
-        orgs = list(t.duty.responsible_orgs.all())
-        names = "、".join(o.display_name for o in orgs[:6]) + (
-            f"等{len(orgs)}个单位" if len(orgs) > 6 else ""
-        )
-        rows.append({"task": t, "light": t.light, "responsible": names, "progress": progress_text(t)})
-    return rows
-
-
 def ledger(request: HttpRequest) -> HttpResponse:
     if request.user.role in Role.without_business_scope():
         return deny(request)
@@ -86,7 +68,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(wait)
             return response
     if export == "xlsx":
-        return _export_ledger(request, filters, tasks.select_related("measure"))
+        return _export_ledger(request, filters)
     if export == "occurrences":
         return _export_occurrences(request, filters)
     page = paginate(request, tasks)
@@ -105,7 +87,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     query = filters.as_query()
     context = {
         "page": page,
-        "rows": _ledger_rows(request, filters, page.object_list),
+        "rows": actions.ledger_rows(request.user, filters, page.object_list),
         "totals": ledger_totals(request.user, filters),
         "filters": filters,
         "plans": plans,
@@ -119,82 +101,28 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/ledger.html", context)
 
 
-def completion_status(counts: dict[str, int]) -> str:
-    """完成状态 of a ledger row, in words an office hands upward."""
-    if counts["total"] and counts.get("done", 0) == counts["total"]:
-        return "已完成"
-    if counts.get("late", 0):
-        return "逾期未完成"
-    if counts.get("done", 0) or counts.get("waiting", 0) or counts.get("returned", 0):
-        return "进行中"
-    return "未开始" if counts["total"] else "无事项"
-
-
-def _latest_report_texts(duty_ids: list[int]) -> dict[int, str]:
-    """The latest report text of each duty (one query): 进展情况 carries the narrative."""
-    latest: dict[int, str] = {}
-    for duty_id, text, org, at in (
-        Report.objects.filter(occurrence__duty_id__in=duty_ids)
-        .order_by("occurrence__duty_id", "created_at")
-        .values_list("occurrence__duty_id", "text", "occurrence__org__name", "created_at")
-    ):
-        latest[duty_id] = f"{org}（{at.date():%Y-%m-%d}）：{text}"
-    return latest
-
-
-def _export_ledger(request: HttpRequest, filters: OccurrenceFilters, tasks: Any) -> HttpResponse:
-    rows = _ledger_rows(request, filters, tasks)
-    narratives = _latest_report_texts([r["task"].duty_id for r in rows])
-    items = []
-    for r in rows:
-        t = r["task"]
-        narrative = narratives.get(t.duty_id, "")
-        items.append(
-            {
-                "section": t.section,
-                # 工作任务 is the plan's item (（一）抓好学习贯彻), 具体措施 the task itself.
-                "title": t.measure.heading if t.measure and t.measure.heading != t.section else t.title,
-                "measure": t.title,
-                "lead": t.duty.lead_org.name if t.duty.lead_org else "",
-                "responsible": r["responsible"],
-                "due": t.last_due if t.counts["total"] == 1 and t.last_due else t.duty.schedule_label(),
-                "progress": r["progress"] + (f"\n最新进展：{narrative}" if narrative else ""),
-                "status": completion_status(t.counts),
-            }
-        )
-    title = export_title(filters, "任务台账")
-    record(
-        AuditAction.EXPORT,
-        object_type="tasks.task",
-        object_repr=title[:200],
-        message=f"导出任务台账 {len(items)} 行",
-    )
-    response = HttpResponse(ledger_xlsx(title, items, timezone.localdate()), content_type=XLSX)
+def _export_ledger(request: HttpRequest, filters: OccurrenceFilters) -> HttpResponse:
+    title, data = actions.export_ledger(acting_user=request.user, filters=filters)
+    response = HttpResponse(data, content_type=XLSX)
     return attachment(response, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _export_occurrences(request: HttpRequest, filters: OccurrenceFilters) -> HttpResponse:
-    total = ledger_occurrences(request.user, filters).count()
-    title = export_title(filters, OCCURRENCES_TITLE)
-    record(
-        AuditAction.EXPORT,
-        object_type="work.occurrence",
-        object_repr=title[:200],
-        message=f"导出任务事项 {total} 行",
-    )
-    file_name = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+    total = actions.occurrence_export_size(acting_user=request.user, filters=filters)
     if total <= INLINE_EXPORT_LIMIT:
-        rows = occurrence_export_rows(request.user, filters)
-        response = HttpResponse(occurrences_xlsx(title, rows, timezone.localdate()), content_type=XLSX)
-        return attachment(response, file_name)
+        title, data = actions.export_occurrences(acting_user=request.user, filters=filters)
+        return attachment(
+            HttpResponse(data, content_type=XLSX), f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+        )
     # Larger exports are built by the worker (tasks.jobs.export_occurrences), not in this request.
     query = urlencode(filters.as_query())
+    title = export_title(filters, OCCURRENCES_TITLE)
     job = start_job(
         acting_user=request.user,
         kind=OCCURRENCES_KIND,
         query=query,
         total=total,
-        file_name=file_name,
+        file_name=f"{title}_{timezone.localdate():%Y%m%d}.xlsx",
         back_url=f"{request.path}?{query}",
         back_label="任务台账",
     )
