@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -120,13 +123,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+def natural_key(text: str) -> list[Any]:
+    """org2 before org10: digits compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 @require_role(Role.SYSADMIN, Role.SECADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.manageable_by(request.user).select_related("org").order_by("username")
+    users = User.objects.manageable_by(request.user).select_related("org")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
-    page = paginate(request, users)
+    page = paginate(request, sorted(users, key=lambda u: natural_key(u.username)))
     return render(request, "accounts/user_list.html", {"page": page, "q": q})
 
 

@@ -68,6 +68,31 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("审计日志只能追加，不能删除。")
 
+    @property
+    def role_label(self) -> str:
+        """The role in Chinese, as the audit administrator reads it."""
+        from luoshi.accounts.choices import Role
+
+        return dict(Role.choices).get(self.actor_role, self.actor_role)
+
+    @property
+    def object_label(self) -> str:
+        """What the event was about, in Chinese even when the row names no object text
+        (a denied page, a refused record): 页面 /work/…, 任务事项 #12."""
+        if self.object_repr:
+            return self.object_repr
+        if self.object_type == "url":
+            return f"页面 {self.object_id}"
+        if not self.object_type:
+            return "—"
+        from django.apps import apps
+
+        try:
+            name = str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            name = self.object_type
+        return f"{name} #{self.object_id}" if self.object_id else name
+
     def canonical(self) -> bytes:
         fields = {
             "seq": self.seq,
