@@ -40,7 +40,11 @@ def ledger_rows(user: Any, filters: OccurrenceFilters, tasks: Any) -> list[dict[
         names = "、".join(o.display_name for o in orgs[:6]) + (
             f"等{len(orgs)}个单位" if len(orgs) > 6 else ""
         )
-        rows.append({"task": t, "light": t.light, "responsible": names, "progress": progress_text(t)})
+        # Without a plan chosen, the sections of each year's plan stay apart.
+        group = t.section if filters.plan else f"{t.plan.year}年 · {t.section or '其他'}"
+        rows.append(
+            {"task": t, "group": group, "light": t.light, "responsible": names, "progress": progress_text(t)}
+        )
     return rows
 
 

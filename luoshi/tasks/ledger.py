@@ -22,11 +22,11 @@ from luoshi.work.models import Occurrence
 def ledger_tasks(user: Any, f: OccurrenceFilters) -> QuerySet[Task]:
     """The tasks of the ledger; with occurrence filters (or a scope narrower than the
     department) only tasks that have a matching occurrence."""
-    tasks = Task.objects.visible_to(user).select_related("duty__lead_org").filter(f.duty_q())
+    tasks = Task.objects.visible_to(user).select_related("duty__lead_org", "plan").filter(f.duty_q())
     if f.narrows_occurrences or user.role not in Role.department_wide():
         matching = occurrences_for(user, f).filter(duty_id=OuterRef("duty_id"))
         tasks = tasks.filter(Exists(matching))
-    return tasks.order_by("plan", "order", "id")
+    return tasks.order_by("-plan__year", "plan", "order", "id")
 
 
 def attach_counts(user: Any, f: OccurrenceFilters, tasks: list[Task]) -> list[Task]:

@@ -89,7 +89,7 @@ def light_of(o: Occurrence, today: dt.date | None = None) -> Light:
     today = today or timezone.localdate()
     bucket = bucket_of(o, today)
     if bucket == Bucket.LATE or (bucket == Bucket.RETURNED and o.due_date < today):
-        return Light("red", "逾期" if bucket == Bucket.LATE else "已退回（逾期）")
+        return Light("red", "逾期")
     if bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
         return Light("yellow", Bucket(bucket).label)
     return Light("green", Bucket(bucket).label if bucket == Bucket.DONE else "按期推进")

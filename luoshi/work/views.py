@@ -62,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "work/home.html", context)
     owed = rules.owed_by(user)
     context["own"] = rules.bucket_counts(owed, today)
+    context["own_open"] = context["own"]["total"] - context["own"]["done"]
     context["own_returned"] = list(
         occurrence_list(owed.filter(rules.bucket_q(Bucket.RETURNED, today))).prefetch_related(
             Prefetch("reports", queryset=Report.objects.filter(status="returned").order_by("-reviewed_at"))
