@@ -168,10 +168,14 @@ class Duty(TimeStampedModel, ScheduleFields):
 
 class OccurrenceQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> OccurrenceQuerySet:
-        """An organisation's own occurrences, and those of the duties it leads (it reviews them)."""
+        """An organisation's own occurrences, and those of the duties it leads (it reviews them).
+        For department-wide roles that is every occurrence of an organisation in the
+        department: one join, no OR (what the ledger's aggregates cost on 20,000 rows)."""
         root = scope_path(user)
         if root is None:
             return self.none()
+        if user.scope_kind() == "department":
+            return self.filter(org__path__startswith=root)
         return self.filter(Q(org__path__startswith=root) | Q(duty__lead_org__path__startswith=root))
 
 
