@@ -539,62 +539,251 @@ def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact
         add(s, e)
     for m in ROLE.finditer(text):
         s, e = m.span()
-        add(s, e, {"role": True})
+        add(s, e, {"post": True})
     out: list[Fact] = []
     for s, e, extra in sorted(found, key=lambda x: x[0]):
         out.append({"span": [start + s, start + e], "org": directory.match(text[s:e]), **extra})
+    assign_roles(f, start, end, out)
     return out
 
 
-# --- attribute lines ---------------------------------------------------------------
+# --- roles from the sentence ------------------------------------------------------------
 
-ATTRIBUTE = re.compile(
-    r"(?P<label>牵头单位|牵头部门|牵头领导|责任单位|责任部门|承办单位|配合单位|协办单位|参与单位|责任领导|分管领导"
-    r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*"
+LIST_JOINS = re.compile(r"(?:、|,|，|和|及|与|以及|或)$")
+GROUP_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:单位|部门|地区|机构|部门和单位|单位和部门)?")
+ADDRESSED_BEFORE = re.compile(r"(?:向|报送|上报|报请|报经|报告|呈报|报|听取|请示)$")
+NULL_BEFORE = re.compile(r"(?:根据|按照|依据|依照|遵照|贯彻落实|贯彻|落实|执行|在|经|为)$")
+COOP_BEFORE = re.compile(r"(?:会同|配合|协助|联合|协同)$")
+OBJECT_BEFORE = re.compile(
+    r"(?:指导|督促|支持|鼓励|引导|推动|帮助|要求|对|把|将|使|让|组织|动员|激励|加强对|听取|发挥)$"
 )
-ATTRIBUTE_ROLE = {
+LEAD_AFTER = re.compile(r"^(?:牵头|会同|领导|统筹领导)")
+COOP_AFTER = re.compile(r"^(?:配合|参与|协助|协同|参加|选派人员参加)")
+ADDRESSED_AFTER = re.compile(r"^(?:[^,，。;；]{0,12}?(?:汇报|述职|报告工作))")
+RESPONSIBLE_AFTER = re.compile(
+    r"^(?:要|应|须|必须|应当|负责|承担|切实|主动|积极|统筹|可以|可|依法|依职责|按职责|按照|根据|作为|为[^,，。;；]{0,12}责任单位"
+    r"|不得|不再|对|将|在|于|每|定期|及时|认真|全面|进一步|加强|做好|抓好|组织|动员|制定|出台|建立|开展|落实|推进|下设|汇总|推举"
+    r"|审批|核发|履行|督促|指导|牵头|领导|也要|还要|都要|共同|分别|具体)"
+)
+
+
+def assign_roles(f: str, start: int, end: int, actors: list[Fact]) -> None:
+    """The role of each actor without one, from the words around it: 向 X 报告 addressed,
+    根据 X 部署 none, X 牵头 / 会同 lead, 会同 X / X 配合 cooperating, X 要 / X 负责 / 由 X
+    responsible. Units listed together (A、B和C) share the role."""
+    groups: list[list[Fact]] = []
+    prev_end = -1
+    for x in actors:
+        s = x["span"][0]
+        between = f[prev_end:s] if prev_end >= 0 else None
+        if (
+            groups
+            and between is not None
+            and (between == "" or LIST_JOINS.fullmatch(GROUP_TAIL.sub("", between) or "、"))
+        ):
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+        prev_end = x["span"][1]
+    for group in groups:
+        if all("role" in x for x in group):
+            continue
+        a, b = group[0]["span"][0], group[-1]["span"][1]
+        before = f[max(start, a - 6) : a]
+        tail = GROUP_TAIL.match(f, b, end)
+        after = f[tail.end() if tail else b : min(end, b + 24)]
+        after = re.sub(r"^(?:单位|部门)?(?:及|和)?[^,，。;；]{0,0}", "", after)
+        role: str | None
+        if ADDRESSED_BEFORE.search(before) or (before.endswith("向") or "向" in before[-2:]):
+            role = "addressed"
+        elif COOP_BEFORE.search(before):
+            role = "cooperating"
+        elif re.search(r"由$", before):
+            role = "lead" if LEAD_AFTER.match(after) else "responsible"
+        elif NULL_BEFORE.search(before):
+            role = None
+        elif OBJECT_BEFORE.search(before):
+            role = None
+        elif LEAD_AFTER.match(after):
+            role = "lead"
+        elif COOP_AFTER.match(after):
+            role = "cooperating"
+        elif ADDRESSED_AFTER.match(after) and False:
+            role = "addressed"
+        elif RESPONSIBLE_AFTER.match(after):
+            role = "responsible"
+        else:
+            role = None
+        for x in group:
+            x.setdefault("role", role)
+
+
+# --- responsibility notes and attribute lines ----------------------------------------
+
+# The label vocabulary is a table: a role word and a kind of body ("牵头" × "单位" →
+# 牵头单位, "配合" × "处室" → 配合处室, "牵头考核单位"), not a list of exact strings.
+ROLE_WORDS = {
     "牵头": "lead",
-    "责任": "responsible",
-    "承办": "responsible",
-    "配合": "support",
-    "协办": "support",
-    "参与": "support",
+    "主责": "lead",
+    "主办": "lead",
+    "指导": "lead",
     "分管": "lead",
+    "责任": "responsible",
+    "负责": "responsible",
+    "承办": "responsible",
+    "实施": "responsible",
+    "落实": "responsible",
+    "主体": "responsible",
+    "配合": "cooperating",
+    "协办": "cooperating",
+    "协同": "cooperating",
+    "参与": "cooperating",
+    "参加": "cooperating",
+    "协助": "cooperating",
 }
+BODY_WORDS = r"(?:考核)?(?:单位|部门|处室|科室|司局|机构|领导|处|科|室)"
+ATTRIBUTE = re.compile(
+    rf"(?P<label>(?P<word>{'|'.join(ROLE_WORDS)}){BODY_WORDS}|完成时限|完成时间|时间节点|时限要求|完成期限|进度安排"
+    r"|适用范围|备注)\s*[:：]\s*"
+)
+# compatibility: the `attribute` key keeps its old values (lead / responsible / support)
+ATTRIBUTE_KEY = {"lead": "lead", "responsible": "responsible", "cooperating": "support"}
 UNIT_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+# An unlabelled note: units, then the verb that gives their role ("A、B负责", "A牵头，B配合",
+# "A指导，B落实", "…，各省级人民政府按职责分工负责").
+NOTE_VERB = re.compile(
+    r"(?:(?:按|依)职责(?:分工)?|分别|共同|具体)?(?P<verb>牵头负责|牵头|负责落实|负责|配合|参与|协助|协办|指导|落实|督办|实施)$"
+)
+NOTE_META = re.compile(r"^(?:列第一位(?:者|的)?为牵头单位|下同|排在第一位的为牵头单位|以下除.*|分别负责)")
+FIRST_IS_LEAD = re.compile(r"列(?:在)?第一位(?:者|的)?为牵头|排(?:在)?第一位的?为牵头|排名第一的为牵头")
+VERB_ROLE = {
+    "牵头负责": "lead",
+    "牵头": "lead",
+    "指导": "lead",
+    "督办": "lead",
+    "负责落实": "responsible",
+    "负责": "responsible",
+    "落实": "responsible",
+    "实施": "responsible",
+    "配合": "cooperating",
+    "参与": "cooperating",
+    "协助": "cooperating",
+    "协办": "cooperating",
+}
+NAME_CUT = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|地区).*$|等$")
 
 
-def find_attributes(f: str, start: int, end: int, year: int | None) -> tuple[list[Fact], list[Fact]]:
-    """Actors and schedules of 牵头单位：…/责任单位：…/完成时限：… inside [start, end)."""
-    text = f[start:end]
+def _actor(start: int, s: int, e: int, role: str | None) -> Fact:
+    fact: Fact = {"span": [start + s, start + e], "role": role}
+    if role is not None:
+        fact["attribute"] = ATTRIBUTE_KEY[role]
+    return fact
+
+
+def _units(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Units of a list ("A、B、C等有关部门") as spans in `text`; catch-all tails are cut."""
+    out = []
+    pos = a
+    for unit in UNIT_SEPARATORS.split(text[a:b]):
+        if not unit:
+            continue
+        s = text.index(unit, pos)
+        pos = s + len(unit)
+        name = NAME_CUT.sub("", unit.strip(";；,，。"))
+        if len(name) >= 2:
+            out.append((s, s + len(name)))
+    return out
+
+
+def _labelled(text: str, start: int, f: str, year: int | None) -> tuple[list[Fact], list[Fact]]:
     actors: list[Fact] = []
     schedules: list[Fact] = []
     matches = list(ATTRIBUTE.finditer(text))
     for i, m in enumerate(matches):
         value_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[m.end() : value_end]
-        # stop at the closing bracket of a parenthetical, or a sentence end
-        cut = re.search(r"[)）。]", value)
+        cut = re.search(r"[)）。]", text[m.end() : value_end])
         if cut:
             value_end = m.end() + cut.start()
         label = m.group("label")
-        if label.startswith(("完成", "时间", "时限")):
-            schedules += find_schedules(f, start + m.end(), start + value_end, year)
-            continue
-        role = ATTRIBUTE_ROLE.get(label[:2], "responsible")
-        pos = m.end()
-        for unit in UNIT_SEPARATORS.split(text[m.end() : value_end]):
-            if not unit:
-                continue
-            s = text.index(unit, pos)
-            pos = s + len(unit)
-            unit_clean = unit.strip(";；,，。")
-            if len(unit_clean) < 2:
-                continue
-            actors.append({"span": [start + s, start + s + len(unit_clean)], "attribute": role})
+        if m.group("word") is None:
+            if label.startswith(("完成", "时间", "时限", "进度")):
+                schedules += find_schedules(f, start + m.end(), start + value_end, year)
+            continue  # 适用范围, 备注: no units
+        role = ROLE_WORDS[m.group("word")]
+        for s, e in _units(text, m.end(), value_end):
+            actors.append(_actor(start, s, e, role))
     return actors, schedules
 
 
-def is_attribute_parenthetical(f: str, start: int, end: int) -> bool:
+def note_actors(f: str, start: int, end: int, first_is_lead: bool = False) -> list[Fact] | None:
+    """Actors of an unlabelled responsibility note f[start:end] (without its brackets), or
+    None when the text is not such a note. Under "列第一位者为牵头单位" the first unit leads."""
+    text = f[start:end]
+    clauses = [c for c in re.finditer(r"[^,，;；。]+", text)]
+    pending: list[tuple[int, int]] = []
+    actors: list[Fact] = []
+    verbs = 0
+    lead_rule = first_is_lead or bool(FIRST_IS_LEAD.search(text))
+    for c in clauses:
+        clause = c.group().strip()
+        if not clause:
+            continue
+        if NOTE_META.match(clause):
+            continue
+        m = NOTE_VERB.search(c.group())
+        names_end = c.start() + m.start() if m else c.end()
+        units = _units(text, c.start(), names_end)
+        if any(e - s > 30 or not ORG_LIKE.search(text[s:e]) for s, e in units):
+            return None
+        pending += units
+        if m is None:
+            continue
+        if not pending:
+            return None
+        verbs += 1
+        role = VERB_ROLE[m.group("verb")]
+        for s, e in pending:
+            actors.append(_actor(start, s, e, role))
+        pending = []
+    if not verbs or pending:
+        return None
+    if lead_rule and actors:
+        actors[0]["role"], actors[0]["attribute"] = "lead", "lead"
+        for x in actors[1:]:
+            if x["role"] == "lead":
+                x["role"], x["attribute"] = "responsible", "responsible"
+    return actors
+
+
+# what a unit's name ends with (部, 委, 厅, 局, 办, 室, 处, 科, 组, 政府, 单位, 部门…)
+ORG_LIKE = re.compile(
+    r"(?:部|委|厅|局|办|室|处|科|组|署|行|会|院|所|校|团|队|社|站|中心|政府|单位|部门|机关|机构|系统|党组|党委|支部|总公司|公司|集团|专班|小组|班子|街道|开发区|新区|县|市|区|省)"
+    r"(?:[(（][^()（）]{1,8}[)）])?$"
+)
+
+
+def find_attributes(
+    f: str, start: int, end: int, year: int | None, first_is_lead: bool = False
+) -> tuple[list[Fact], list[Fact]]:
+    """Actors and schedules of responsibility notes inside [start, end): labelled values
+    (牵头单位：…/责任处室：…/完成时限：…) and bracketed notes without a label (（A牵头，B配合）)."""
+    text = f[start:end]
+    if ATTRIBUTE.search(text):
+        return _labelled(text, start, f, year)
+    actors: list[Fact] = []
+    for m in re.finditer(r"\(([^()]{2,200})\)", text):
+        found = note_actors(f, start + m.start(1), start + m.end(1), first_is_lead)
+        if found:
+            actors += found
+    return actors, []
+
+
+def is_attribute_parenthetical(f: str, start: int, end: int, first_is_lead: bool = False) -> bool:
+    """Is f[start:end] a bracketed responsibility note, labelled or not?"""
     body = f[start:end].strip()
-    return bool(body) and body[0] in "(（" and body[-1] in ")）" and bool(ATTRIBUTE.search(body))
+    if not (body and body[0] in "(（" and body[-1] in ")）"):
+        return False
+    if ATTRIBUTE.search(body):
+        return True
+    s = start + f[start:end].index(body[0]) + 1
+    return bool(note_actors(f, s, s + len(body) - 2, first_is_lead))

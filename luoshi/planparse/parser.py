@@ -79,6 +79,7 @@ class Context:
     folded: str
     year: int | None
     directory: F.Directory
+    first_is_lead: bool = False  # "列第一位者为牵头单位，下同": the first unit of each note leads
 
 
 def parse_text(
@@ -95,8 +96,13 @@ def parse_text(
         s, e = lines[title_line]
         title = (s, e)
     found_year = year or _find_year(folded, lines, title, first_heading)
-    ctx = Context(text, folded, found_year, F.Directory.build(directory))
+    ctx = Context(
+        text, folded, found_year, F.Directory.build(directory), bool(F.FIRST_IS_LEAD.search(folded))
+    )
 
+    # A plan whose items carry 牵头单位：/责任单位： lines is a task list: an item is its
+    # heading with attributes (consumers take such a heading as the task), not a measure.
+    attribute_lines = any(F.ATTRIBUTE.match(folded, _skip_space(folded, s, e)) for s, e in lines)
     preamble: list[dict[str, Any]] = []
     roots: list[Node] = []
     stack: list[Node] = []
@@ -119,18 +125,26 @@ def parse_text(
             node = Node(
                 text[s + _lead(folded, s, e) : marker_end].strip(), level, number, (content, title_end), index
             )
-            node.facts = _facts(ctx, content, title_end)
             while stack and stack[-1].level >= level:
                 stack.pop()
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
+            if not attribute_lines and _one_line_task(ctx, title_end, body_start, e):
+                # "（三）将…下放至自贸试验区。（负责部门：…）": the heading is also the task
+                end = title_end + 1
+                measure: dict[str, Any] = {"text": text[content:end], "span": [content, end]}
+                measure.update(_facts(ctx, content, end))
+                node.measures.append(measure)
+                body_start = _skip_space(folded, end, e)
+            else:
+                node.facts = _facts(ctx, content, title_end)
             if body_start < e:
                 node.measures += _sentences_of(ctx, body_start, e, node)
             continue
         owner = stack[-1] if stack else None
         attr_start = _skip_space(folded, s, e)
         if F.ATTRIBUTE.match(folded, attr_start) and owner is not None:
-            actors, schedules = F.find_attributes(folded, attr_start, e, ctx.year)
+            actors, schedules = F.find_attributes(folded, attr_start, e, ctx.year, ctx.first_is_lead)
             _merge(ctx, owner.facts, {"actors": actors, "schedules": schedules})
             continue
         measures = _sentences_of(ctx, s, e, owner)
@@ -336,14 +350,18 @@ def _sentences_of(ctx: Context, s: int, e: int, owner: Node | None) -> list[dict
     spans = _sentence_spans(ctx.folded, s, e)
     for index, (a, b) in enumerate(spans):
         lead_close = _leading_parenthetical_end(ctx.folded, a, b)
-        if lead_close is not None and F.is_attribute_parenthetical(ctx.folded, a, lead_close):
+        if lead_close is not None and F.is_attribute_parenthetical(
+            ctx.folded, a, lead_close, ctx.first_is_lead
+        ):
+            # A note closes the sentence before it; one that closes a heading's only
+            # paragraph (or stands alone under the heading) is the heading's.
             last = lead_close >= b and index == len(spans) - 1
-            if owner is not None and (last or not measures):
+            if owner is not None and (not measures or (last and _only_paragraph(owner, measures))):
                 target: dict[str, Any] | None = owner.facts
             else:
                 target = measures[-1] if measures else None
             if target is not None:
-                actors, schedules = F.find_attributes(ctx.folded, a, lead_close, ctx.year)
+                actors, schedules = F.find_attributes(ctx.folded, a, lead_close, ctx.year, ctx.first_is_lead)
                 _merge(ctx, target, {"actors": actors, "schedules": schedules})
             a = _skip_space(ctx.folded, lead_close, b)
             if a >= b:
@@ -352,6 +370,28 @@ def _sentences_of(ctx: Context, s: int, e: int, owner: Node | None) -> list[dict
         measure.update(_facts(ctx, a, b))
         measures.append(measure)
     return measures
+
+
+def _only_paragraph(owner: Node, measures: list[dict[str, Any]]) -> bool:
+    """Are `measures` (one line's) all the heading has so far? Then a note closing them
+    is the item's: every measure of the item inherits it."""
+    return not owner.children and all(m in measures for m in owner.measures)
+
+
+def _one_line_task(ctx: Context, title_end: int, body_start: int, e: int) -> bool:
+    """A numbered line that is one whole sentence, alone or followed only by a note."""
+    f = ctx.folded
+    if title_end >= e or f[title_end] not in SENTENCE_STOPS:
+        return False
+    rest = _skip_space(f, title_end + 1, e)
+    if rest >= e:
+        return True
+    close = _leading_parenthetical_end(f, rest, e)
+    return (
+        close is not None
+        and _skip_space(f, close, e) >= e
+        and F.is_attribute_parenthetical(f, rest, close, ctx.first_is_lead)
+    )
 
 
 def _leading_parenthetical_end(folded: str, a: int, b: int) -> int | None:
@@ -372,7 +412,7 @@ def _leading_parenthetical_end(folded: str, a: int, b: int) -> int | None:
 def _facts(ctx: Context, a: int, b: int) -> dict[str, list[dict[str, Any]]]:
     f = ctx.folded
     schedules = F.find_schedules(f, a, b, ctx.year)
-    attr_actors, attr_schedules = F.find_attributes(f, a, b, ctx.year)
+    attr_actors, attr_schedules = F.find_attributes(f, a, b, ctx.year, ctx.first_is_lead)
     documents = F.find_documents(f, a, b)
     # Names inside a document title (《中国共产党支部工作条例》) are no actors of the measure.
     taken = attr_actors + documents
