@@ -132,9 +132,9 @@ def parse_text(
             if not attribute_lines and _one_line_task(ctx, title_end, body_start, e):
                 # "（三）将…下放至自贸试验区。（负责部门：…）": the heading is also the task
                 end = title_end + 1
-                measure: dict[str, Any] = {"text": text[content:end], "span": [content, end]}
-                measure.update(_facts(ctx, content, end))
-                node.measures.append(measure)
+                task: dict[str, Any] = {"text": text[content:end], "span": [content, end]}
+                task.update(_facts(ctx, content, end))
+                node.measures.append(task)
                 body_start = _skip_space(folded, end, e)
             else:
                 node.facts = _facts(ctx, content, title_end)
