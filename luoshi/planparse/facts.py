@@ -787,3 +787,67 @@ def is_attribute_parenthetical(f: str, start: int, end: int, first_is_lead: bool
         return True
     s = start + f[start:end].index(body[0]) + 1
     return bool(note_actors(f, s, s + len(body) - 2, first_is_lead))
+
+
+# --- deliverables ------------------------------------------------------------------------
+
+# What a measure must produce: a verb of making, then a thing ending in a kind of document
+# or record ("制定学习方案", "签订党风廉政建设责任书", "建立新生心理健康档案"). Cited titles
+# stay documents; a title the measure says to draw up is also a deliverable.
+DELIVERABLE_KINDS = (
+    "责任书|承诺书|申请书|任务书|倡议书|意见书|报告书|实施方案|工作方案|方案|报告|台账|办法|细则|清单|名单|名册|档案|"
+    "材料|公告|通告|合同|协议|声明|计划|规划|预案|制度|规定|规则|守则|指南|目录|标准|指标|要点|纪要|简报|总结"
+)
+MAKE_VERB = re.compile(
+    r"(?:研究|抓紧|及时|认真|分别|共同|科学|统一)?"
+    r"(?:制定|制订|出台|形成|建立|签订|签署|列出|编制|编写|起草|拟定|拟订|撰写|填写|上报|报送|提交|公布|发布|建好|建起)"
+    r"(?:(?:并|和|及|、)?(?:完善|出台|发布|实施|上报|报送|公布|印发))?"
+)
+DELIVERABLE = re.compile(rf"(?:{DELIVERABLE_KINDS})")
+THE_PLAN_ITSELF = re.compile(rf"(?:本|该|此|如下)[^,，。]{{0,4}}(?:{DELIVERABLE_KINDS})$|如下")
+DELIVERABLE_STOP = set(",，。;；:：!！?？()（）\n")
+DELIVERABLE_JOIN = re.compile(r"(?:和|及|与|以及|、|并)")
+
+
+def find_deliverables(f: str, start: int, end: int) -> list[Fact]:
+    text = f[start:end]
+    out: list[Fact] = []
+    for v in MAKE_VERB.finditer(text):
+        pos = v.end()
+        # the clause the verb governs
+        clause_end = pos
+        depth = 0
+        while clause_end < len(text) and clause_end - pos < 40:
+            ch = text[clause_end]
+            if ch in "《“‘":
+                depth += 1
+            elif ch in "》”’":
+                depth = max(0, depth - 1)
+            elif depth == 0 and ch in DELIVERABLE_STOP:
+                break
+            clause_end += 1
+        seg_start = pos
+        for k in DELIVERABLE.finditer(text, pos, clause_end):
+            if k.start() < seg_start:
+                continue
+            e = k.end()
+            while e < clause_end and text[e] in "》”’":
+                e += 1
+            nxt = text[e : e + 2]
+            if nxt[:1] and "\u4e00" <= nxt[0] <= "\u9fa5" and not DELIVERABLE_JOIN.match(nxt):
+                if not nxt.startswith(("等", "的", "如下")) or nxt.startswith("的"):
+                    continue  # "方案设计", "制度建设": the kind word is inside a longer noun
+            if text[e : e + 2] == "如下":
+                break  # "制定本方案如下": the plan itself
+            s = seg_start
+            if e - s < 2 or THE_PLAN_ITSELF.match(text, s, e):
+                seg_start = e
+                continue
+            out.append({"span": [start + s, start + e], "kind": k.group()})
+            j = DELIVERABLE_JOIN.match(text, e)
+            seg_start = j.end() if j else e
+            if j is None and not text[e : e + 1] == "等":
+                break
+            if text[e : e + 1] == "等":
+                break
+    return out

@@ -432,9 +432,18 @@ def _facts(ctx: Context, a: int, b: int) -> dict[str, list[dict[str, Any]]]:
         x["text"] = ctx.text[x["span"][0] : x["span"][1]]
     for x in documents:
         x["title"] = ctx.text[x["span"][0] : x["span"][1]]
+    deliverables = F.find_deliverables(f, a, b)
+    for x in deliverables:
+        x["text"] = ctx.text[x["span"][0] : x["span"][1]]
     actors.sort(key=lambda x: x["span"][0])
     schedules.sort(key=lambda x: x["span"][0])
-    return {"actors": actors, "schedules": schedules, "targets": targets, "documents": documents}
+    return {
+        "actors": actors,
+        "schedules": schedules,
+        "targets": targets,
+        "documents": documents,
+        "deliverables": deliverables,
+    }
 
 
 def _merge(ctx: Context, into: dict[str, Any], extra: dict[str, list[dict[str, Any]]]) -> None:
@@ -461,7 +470,7 @@ def _node_json(ctx: Context, node: Node) -> dict[str, Any]:
         "title": ctx.text[s:e],
         "title_span": [s, e],
     }
-    for key in ("actors", "schedules", "targets", "documents"):
+    for key in ("actors", "schedules", "targets", "documents", "deliverables"):
         out[key] = node.facts.get(key, [])
     out["measures"] = node.measures
     out["children"] = [_node_json(ctx, c) for c in node.children]
