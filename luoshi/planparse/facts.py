@@ -350,9 +350,17 @@ FANOUT_SCOPE = {
 DIVISIONS_WITH_UNITS = re.compile(r"处室[(（]单位[)）]")
 ORG_SUFFIX = (
     r"(?:党组[(（]党委[)）]理论学习中心组|理论学习中心组|党工委|党组织|党组|党委|党总支|党支部|纪工委|纪委|纪检监察组|"
-    r"纪检组|领导小组|工作小组|学习小组|工作专班|专班|委员会|办公室|开发区|街道办事处|教育中心|政治教育中心|"
-    r"团委|团支部|团工委|工会|妇委会|妇联|组织部|宣传部|统战部|政法委|机关工委|编办|"
-    r"中心|局|厅)"
+    r"纪检组|领导小组|工作小组|学习小组|工作专班|专班|委员会|办公室|开发区|新区|街道办事处|教育中心|政治教育中心|"
+    r"团委|团支部|团工委|工会|妇委会|妇联|组织部|宣传部|统战部|政法委|机关工委|编办|党中央|国务院|"
+    r"人民政府(?!性)|政府(?!性|采购|投资|工作|信息|职能|部门|网站|购买|补贴|债务|引导|储备|主导|和社会)|部门(?!规章|预算|职责|间|之间)|"
+    r"总局|总署|署(?!名)|[监证保]监会|学生会|教代会|协会|商会|联合会|理事会|人民银行|银行(?!业|卡|账)|"
+    r"(?<!干|全|内|外|局|本|头|底|顶|中|西|东|南|北|乐|细|总|支|卖)部(?!分|署|门|长|队|位|件|落|委|属)|"
+    r"(?<!委)委(?!员|托|屈|派|以|婉)|"
+    r"(?<!举|承|主|协|创|督|交|兴|开|查|包|代|操|筹|试|合|么|难|好|快|速|即|会|申|民)办(?!理|公|法|事|学|好|成|实|结|案|件|班|得|妥|证|照|不)|"
+    r"(?:小|专家|监督|工作|督导|巡察|巡视|考察|考核|评审|评估|检查|采购|联络|协调|指导|宣讲)组(?!织|成|建|合|长|员|团|件|别|装|委)|"
+    r"(?:管理|研究|事务|派出|检测|服务|设计)所|(?:学|法|检察|研究|设计|国务)院(?!校|士|长|内)|"
+    r"中心(?!任务|工作|环节|城市|位置|地位|组)|局(?!面|势|限|部|长)|厅(?!堂|长)|(?<!实|到|各|好|难|长|短|益|深|远|住|相|四|别|此|彼|何|去|出|之|用|高|低|近|格|生)处(?!理|置|分|罚|于|在|长|级|事|处|世|方|境|室)|"
+    r"科室|处室|公司|集团)"
 )
 ORG_SUFFIX_RE = re.compile(ORG_SUFFIX)
 NAME_CHAR = re.compile(r"[\u4e00-\u9fa5()（）]")
@@ -363,6 +371,52 @@ ROLE = re.compile(
 # Words that end a run before an organisation's name: verbs and particles that plans put
 # in front of the body they address ("听取林草局党组", "发挥机关纪委作用", "督导机关党组织").
 LEFT_BOUNDARIES = (
+    "明确",
+    "充实",
+    "提升",
+    "提高",
+    "体现",
+    "利用",
+    "拓展",
+    "办好",
+    "展现",
+    "保持",
+    "重视",
+    "改善",
+    "从事",
+    "其中",
+    "根据",
+    "按照",
+    "依据",
+    "依照",
+    "遵照",
+    "授权",
+    "允许",
+    "下放至",
+    "下放到",
+    "报送",
+    "上报",
+    "动员",
+    "组织",
+    "协调",
+    "增强",
+    "承担",
+    "担任",
+    "设在",
+    "作为",
+    "选派",
+    "推荐",
+    "赋予",
+    "委托",
+    "决策",
+    "部署",
+    "精神",
+    "关于",
+    "以及",
+    "或者",
+    "参加",
+    "参与",
+    "接受",
     "听取",
     "发挥",
     "依托",
@@ -466,10 +520,37 @@ NOT_ORG_ENDINGS = (
 )
 
 
+BARE_SUFFIXES = {
+    "中心", "局", "厅", "部", "委", "办", "组", "会", "院", "所", "处", "科", "部门", "政府", "银行", "学校",
+    "公司", "集团", "科室", "处室", "协会", "中学", "小学", "署", "总局", "新区",
+}  # fmt: skip
+
+
+# Words that hold a boundary word without being one: 经济开发区, 自由贸易, 联合采购办公室.
+PROTECTED = ("经济", "经贸", "经信", "经营", "自由", "联合", "对外", "外经", "为民", "在线", "由于", "以色列")
+ORG_END = re.compile(ORG_SUFFIX + "$")
+
+
+def _boundary_ok(name: str, i: int, word: str) -> bool:
+    """Is `word` at name[i] a boundary? Not when it is part of a compound (经济, 自由), not a
+    verb that names a body (组织部, 督导组, 协调办), and 和/及/与 only between two names:
+    "省经济和信息化厅" is one name, "市委和市政府" two."""
+    j = i + len(word)
+    if any(name.startswith(p, k) for p in PROTECTED for k in range(max(0, i - 1), i + 1) if k + len(p) > i):
+        return False
+    if j < len(name) and name[j] in "部委局处办组室科" and len(word) > 1:
+        return False
+    if word in ("和", "及", "与"):
+        return bool(ORG_END.search(name[:i])) or i > 4
+    return True
+
+
 def _trim_left(name: str) -> str:
     best = 0
     for word in LEFT_BOUNDARIES:
         i = name.rfind(word)
+        while i >= 0 and not _boundary_ok(name, i, word):
+            i = name.rfind(word, 0, i)
         if i >= 0:
             best = max(best, i + len(word))
     return name[best:]
@@ -489,7 +570,7 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
     out = []
     for s, e in runs:
         left = s
-        while left > 0 and s - left < 16 and NAME_CHAR.match(text[left - 1]):
+        while left > 0 and s - left < 24 and NAME_CHAR.match(text[left - 1]):
             left -= 1
         if left > 0 and text[left - 1].isdigit() and text[left] in UNIT_CHARS:
             left += 1  # "召开1次理论学习中心组": the unit belongs to the number
@@ -498,8 +579,24 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
         phrase = text[start:e]
         if len(phrase) < 2 or phrase.endswith(NOT_ORG_ENDINGS) or phrase[0] in "()（）":
             continue
+        if phrase in BARE_SUFFIXES:
+            continue  # "以人民为中心", "一个部门": a bare organisation word names no one
+        if len(phrase) == 2 and phrase[0] in "分总本全各该此每某新老大小主副":
+            continue
         out.append((start, e))
     return out
+
+
+# Names that hold a list or brackets of their own: 各省、自治区、直辖市人民政府, 各县（市、区）,
+# 各有关地区和部门, 其他有关部门和单位.
+LISTED_NAMES = re.compile(
+    r"(?:地方)?各(?:省|省级)?[、,]?自治区[、,]?直辖市(?:人民政府|党委|政府)?(?:[和及]新疆生产建设兵团)?"
+    r"|(?:各有关|各|有关)?(?:省|市|县)[(（](?:区、市|市、区|区、县|县、区|市|区|县)[)）](?:人民政府|政府|党委)?"
+    r"|(?:各有关|其他有关|各相关|其他相关|有关|各)(?:地区|部门|单位)(?:和|及|、)(?:部门|单位)"
+    r"|(?:各有关|其他有关|各相关|有关|相关)(?:部门|单位)"
+    r"|各地各(?:有关|相关)?部门"
+)
+POST_AFTER = re.compile(r"(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副")
 
 
 def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact]:
@@ -535,7 +632,11 @@ def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact
     if directory.pattern is not None:
         for m in directory.pattern.finditer(text):
             add(m.start(), m.end())
+    for m in LISTED_NAMES.finditer(text):
+        add(m.start(), m.end())
     for s, e in _org_phrases(text):
+        if POST_AFTER.match(text, e):
+            continue  # "阿瓦提县财政局副局长": a post in a body, not the body acting
         add(s, e)
     for m in ROLE.finditer(text):
         s, e = m.span()
