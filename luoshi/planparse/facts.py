@@ -354,13 +354,13 @@ ORG_SUFFIX = (
     r"团委|团支部|团工委|工会|妇委会|妇联|组织部|宣传部|统战部|政法委|机关工委|编办|党中央|国务院|"
     r"人民政府(?!性)|政府(?!性|采购|投资|工作|信息|职能|部门|网站|购买|补贴|债务|引导|储备|主导|和社会)|部门(?!规章|预算|职责|间|之间)|"
     r"总局|总署|署(?!名)|[监证保]监会|学生会|教代会|协会|商会|联合会|理事会|人民银行|银行(?!业|卡|账)|"
-    r"(?<!干|全|内|外|局|本|头|底|顶|中|西|东|南|北|乐|细|总|支|卖)部(?!分|署|门|长|队|位|件|落|委|属)|"
+    r"(?<!干|全|内|外|局|本|头|底|顶|中|西|东|南|北|乐|细|总|支|卖)部(?!分|署|门|长|队|位|件|落|委|属|务)|"
     r"(?<!委)委(?!员|托|屈|派|以|婉)|"
     r"(?<!举|承|主|协|创|督|交|兴|开|查|包|代|操|筹|试|合|么|难|好|快|速|即|会|申|民)办(?!理|公|法|事|学|好|成|实|结|案|件|班|得|妥|证|照|不)|"
     r"(?:小|专家|监督|工作|督导|巡察|巡视|考察|考核|评审|评估|检查|采购|联络|协调|指导|宣讲)组(?!织|成|建|合|长|员|团|件|别|装|委)|"
     r"(?:管理|研究|事务|派出|检测|服务|设计)所|(?:学|法|检察|研究|设计|国务)院(?!校|士|长|内)|"
     r"中心(?!任务|工作|环节|城市|位置|地位|组)|局(?!面|势|限|部|长)|厅(?!堂|长)|(?<!实|到|各|好|难|长|短|益|深|远|住|相|四|别|此|彼|何|去|出|之|用|高|低|近|格|生)处(?!理|置|分|罚|于|在|长|级|事|处|世|方|境|室)|"
-    r"科室|处室|公司|集团)"
+    r"科室|处室|公司|集团|(?<=[育生政计划设安融通])系统|(?<=派出|选派|各自|牵头|相关|有关|成员|实施)单位)"
 )
 ORG_SUFFIX_RE = re.compile(ORG_SUFFIX)
 NAME_CHAR = re.compile(r"[\u4e00-\u9fa5()（）]")
@@ -386,6 +386,9 @@ LEFT_BOUNDARIES = (
     "从事",
     "其中",
     "根据",
+    "报",
+    "享受",
+    "如",
     "按照",
     "依据",
     "依照",
@@ -536,13 +539,18 @@ def _boundary_ok(name: str, i: int, word: str) -> bool:
     verb that names a body (组织部, 督导组, 协调办), and 和/及/与 only between two names:
     "省经济和信息化厅" is one name, "市委和市政府" two."""
     j = i + len(word)
+    if j >= len(name):
+        return False  # the name ends with the organisation word, whatever else it spells
     if any(name.startswith(p, k) for p in PROTECTED for k in range(max(0, i - 1), i + 1) if k + len(p) > i):
         return False
-    if j < len(name) and name[j] in "部委局处办组室科" and len(word) > 1:
+    if len(word) > 1 and j < len(name) and name[j] in "部办组" and name[j : j + 2] != "部门":
         return False
     if word in ("和", "及", "与"):
         return bool(ORG_END.search(name[:i])) or i > 4
     return True
+
+
+UNIT_WORDS = {"责任单位", "牵头单位", "配合单位", "成员单位", "用人单位", "本单位", "协办单位", "主办单位", "承办单位"}
 
 
 def _trim_left(name: str) -> str:
@@ -579,7 +587,7 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
         phrase = text[start:e]
         if len(phrase) < 2 or phrase.endswith(NOT_ORG_ENDINGS) or phrase[0] in "()（）":
             continue
-        if phrase in BARE_SUFFIXES:
+        if phrase in BARE_SUFFIXES or phrase in UNIT_WORDS:
             continue  # "以人民为中心", "一个部门": a bare organisation word names no one
         if len(phrase) == 2 and phrase[0] in "分总本全各该此每某新老大小主副":
             continue
@@ -591,12 +599,12 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
 # 各有关地区和部门, 其他有关部门和单位.
 LISTED_NAMES = re.compile(
     r"(?:地方)?各(?:省|省级)?[、,]?自治区[、,]?直辖市(?:人民政府|党委|政府)?(?:[和及]新疆生产建设兵团)?"
-    r"|(?:各有关|各|有关)?(?:省|市|县)[(（](?:区、市|市、区|区、县|县、区|市|区|县)[)）](?:人民政府|政府|党委)?"
+    r"|(?<!本)(?:各有关|各|有关)?(?:省|市|县)[(（](?:区、市|市、区|区、县|县、区|市|区|县)[)）](?:人民政府|政府|党委)?"
     r"|(?:各有关|其他有关|各相关|其他相关|有关|各)(?:地区|部门|单位)(?:和|及|、)(?:部门|单位)"
     r"|(?:各有关|其他有关|各相关|有关|相关)(?:部门|单位)"
     r"|各地各(?:有关|相关)?部门"
 )
-POST_AFTER = re.compile(r"(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副")
+POST_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副")
 
 
 def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact]:
@@ -655,9 +663,10 @@ GROUP_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:单位|部门|地区|�
 ADDRESSED_BEFORE = re.compile(r"(?:向|报送|上报|报请|报经|报告|呈报|报|听取|请示)$")
 NULL_BEFORE = re.compile(r"(?:根据|按照|依据|依照|遵照|贯彻落实|贯彻|落实|执行|在|经|为)$")
 COOP_BEFORE = re.compile(r"(?:会同|配合|协助|联合|协同)$")
-OBJECT_BEFORE = re.compile(
-    r"(?:指导|督促|支持|鼓励|引导|推动|帮助|要求|对|把|将|使|让|组织|动员|激励|加强对|听取|发挥)$"
-)
+OBJECT_BEFORE = re.compile(r"(?:支持|鼓励|引导|推动|帮助|对|把|将|使|让|激励|加强对|听取|发挥|允许|授权|承担|担任)$")
+# "督促试点地区执行…", "指导各地医保部门做好…": the body told to act is responsible
+PIVOT_BEFORE = re.compile(r"(?:指导|督促|要求|组织|动员|责成)$")
+CLAUSE_START = re.compile(r"(?:^|[。,，;；:：!?！？\n)）])$")
 LEAD_AFTER = re.compile(r"^(?:牵头|会同|领导|统筹领导)")
 COOP_AFTER = re.compile(r"^(?:配合|参与|协助|协同|参加|选派人员参加)")
 ADDRESSED_AFTER = re.compile(r"^(?:[^,，。;；]{0,12}?(?:汇报|述职|报告工作))")
@@ -697,10 +706,12 @@ def assign_roles(f: str, start: int, end: int, actors: list[Fact]) -> None:
         role: str | None
         if ADDRESSED_BEFORE.search(before) or (before.endswith("向") or "向" in before[-2:]):
             role = "addressed"
-        elif COOP_BEFORE.search(before):
+        elif COOP_BEFORE.search(before) or COOP_AFTER.match(after):
             role = "cooperating"
         elif re.search(r"由$", before):
             role = "lead" if LEAD_AFTER.match(after) else "responsible"
+        elif PIVOT_BEFORE.search(before):
+            role = "responsible"
         elif NULL_BEFORE.search(before):
             role = None
         elif OBJECT_BEFORE.search(before):
@@ -713,6 +724,8 @@ def assign_roles(f: str, start: int, end: int, actors: list[Fact]) -> None:
             role = "addressed"
         elif RESPONSIBLE_AFTER.match(after):
             role = "responsible"
+        elif CLAUSE_START.search(f[max(start, a - 1) : a]) and not after.startswith("的"):
+            role = "responsible"  # the subject that opens a clause does the work
         else:
             role = None
         for x in group:
