@@ -113,17 +113,29 @@ RECURRING = re.compile(
     r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})[日号])?"
     r"(?P<tail>[^,，。；;:：!！?？\n]{0,10}?(?P<count>\d+|[一二两三四五六七八九十]{1,2})次)?"
 )
-ONE_PER = re.compile(r"一(?P<freq>周|月|季度|季|年)一次")
+ONE_PER = re.compile(r"一(?P<freq>周|月|季度|季|年)(?P<count>[一两二三四五六七八九十\d]{1,2})次")
+# school terms: 每学期 (twice a year), 每学年 (once)
+TERM = re.compile(
+    r"每(?P<what>学期|学年)(?P<tail>[^,，。；;:：!！?？\n]{0,10}?(?P<count>\d+|[一二两三四五六七八九十]{1,2})次)?"
+)
+YEAR_START = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*|(?<![\d上下每近前后半])(?:年|学年))初(?:开始|起)?"
+)
 ONCE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![\d上下每近前后半])年中"), "mid-year"),
-    (re.compile(r"年底前|年底|年末|年终|年内"), "year-end"),
+    (
+        re.compile(r"(?<![\d一二三四五六七八九十两几数多])(?:年底前|年底|年末|年终|年内|学年终|学年末|期末)"),
+        "year-end",
+    ),
+    (re.compile(r"期中"), "mid-year"),
     (re.compile(r"上半年"), "first-half"),
     (re.compile(r"下半年"), "second-half"),
     (re.compile(r"(?<![上下每近前后多一两三四五六七八九十\d])半年(?!来|以来|以上|内)"), "mid-year"),
 ]
 MONTH_DATE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?<![\d个每])(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
-    r"(?:\s*(?P<day>[12]\d|3[01]|0?[1-9])\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
+    r"(?:\s*(?P<day>[12]\d|3[01]|0?[1-9])\s*(?:[日号]|(?=[—–\-~～至]\s*\d{1,2}\s*[日号])))?"
+    r"(?:\s*[—–\-~～至]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
 )
 QUARTER = re.compile(r"(?<![每各本])第?(?P<q>[一二三四1-4])季度(?:末|底|前|内|中)?")
 FESTIVALS = {"七一": "07-01", "五四": "05-04", "八一": "08-01", "国庆": "10-01", "元旦": "01-01"}
@@ -131,10 +143,18 @@ FESTIVAL = re.compile(
     r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
 )
 EVENT = re.compile(
-    r"(?:根据|随着|遇有|如有|如遇|一旦|凡有|发生)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
+    r"(?:随着|遇有|一旦|凡有|发生)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
+    r"|根据[^,，。；;]{0,8}?(?:人事|人员|职务|领导|干部|分工|班子)[^,，。；;]{0,12}?(?:变动|调整|变化|换届|调离|任免)[^,，。；;]{0,4}?(?:情况)?"
     r"|(?:人事|人员|职务|机构|岗位)(?:变动|调整)(?:后|时)"
+    # triggers: 如遇…, 如…的, …结束后, 出现…时, 印发之日起N日内, …后N个工作日内
+    r"|如遇(?!法定|节假日|假日|周末|双休日|节日)[^,，。；;]{1,20}"
+    r"|(?<![例比假])如(?:有|其|原|果)?[^,，。；;:：“”]{2,24}?(?:的|时)(?=[,，])"
+    r"|(?<![\u4e00-\u9fa5])?[\u4e00-\u9fa5]{2,6}(?:结束|完成|公布|印发)后(?![\u4e00-\u9fa5]{0,2}[年月])"
+    r"|出现[^,，。；;]{2,30}?(?:情况|问题)时"
+    r"|(?:印发|发布|公布|下发)之日起\s*\d+\s*(?:个工作日|日|天)内"
+    r"|后\s*\d+\s*个工作日内"
 )
-PERIODIC = re.compile(r"(?<!不)定期[^,，。；;、]{0,6}")
+PERIODIC = re.compile(r"(?<!不)定期(?!存款|存单|储蓄)[^,，。；;、]{0,6}")
 
 
 def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]:
@@ -160,8 +180,22 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
         )
         add(m.start(), e, fact)
     for m in ONE_PER.finditer(text):
+        count = chinese_number(m.group("count"))
         add(
-            m.start(), m.end(), {"kind": "recurring", "freq": FREQ[m.group("freq")], "when": None, "count": 1}
+            m.start(),
+            m.end(),
+            {"kind": "recurring", "freq": FREQ[m.group("freq")], "when": None, "count": count},
+        )
+    for m in TERM.finditer(text):
+        count = chinese_number(m.group("count")) if m.group("count") else None
+        freq = "semiannual" if m.group("what") == "学期" else "annual"
+        add(m.start(), m.end(), {"kind": "recurring", "freq": freq, "when": None, "count": count})
+    for m in YEAR_START.finditer(text):
+        y = int(m.group("year")) if m.group("year") else year
+        add(
+            m.start(),
+            m.end(),
+            {"kind": "once", "freq": None, "when": f"{y}-01" if y else None, "count": None},
         )
     for m in FESTIVAL.finditer(text):
         name = m.group(1) or next(k for k in FESTIVALS if m.group(0).startswith(k))
@@ -550,7 +584,17 @@ def _boundary_ok(name: str, i: int, word: str) -> bool:
     return True
 
 
-UNIT_WORDS = {"责任单位", "牵头单位", "配合单位", "成员单位", "用人单位", "本单位", "协办单位", "主办单位", "承办单位"}
+UNIT_WORDS = {
+    "责任单位",
+    "牵头单位",
+    "配合单位",
+    "成员单位",
+    "用人单位",
+    "本单位",
+    "协办单位",
+    "主办单位",
+    "承办单位",
+}
 
 
 def _trim_left(name: str) -> str:
@@ -604,7 +648,10 @@ LISTED_NAMES = re.compile(
     r"|(?:各有关|其他有关|各相关|有关|相关)(?:部门|单位)"
     r"|各地各(?:有关|相关)?部门"
 )
-POST_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副")
+POST_AFTER = re.compile(
+    r"(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副"
+    r"|[\u4e00-\u9fa5]{1,4}?(?:规划师|人选|组长)"
+)
 
 
 def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact]:
@@ -663,7 +710,9 @@ GROUP_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:单位|部门|地区|�
 ADDRESSED_BEFORE = re.compile(r"(?:向|报送|上报|报请|报经|报告|呈报|报|听取|请示)$")
 NULL_BEFORE = re.compile(r"(?:根据|按照|依据|依照|遵照|贯彻落实|贯彻|落实|执行|在|经|为)$")
 COOP_BEFORE = re.compile(r"(?:会同|配合|协助|联合|协同)$")
-OBJECT_BEFORE = re.compile(r"(?:支持|鼓励|引导|推动|帮助|对|把|将|使|让|激励|加强对|听取|发挥|允许|授权|承担|担任)$")
+OBJECT_BEFORE = re.compile(
+    r"(?:支持|鼓励|引导|推动|帮助|对|把|将|使|让|激励|加强对|听取|发挥|允许|授权|承担|担任)$"
+)
 # "督促试点地区执行…", "指导各地医保部门做好…": the body told to act is responsible
 PIVOT_BEFORE = re.compile(r"(?:指导|督促|要求|组织|动员|责成)$")
 CLAUSE_START = re.compile(r"(?:^|[。,，;；:：!?！？\n)）])$")

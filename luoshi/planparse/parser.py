@@ -57,7 +57,7 @@ TITLE_WORDS = (
     "规则",
     "制度",
 )
-YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*(?:学)?年(?!代)")
 CN_YEAR_IN = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 
 
@@ -290,20 +290,40 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
 def _find_year(
     folded: str, lines: list[tuple[int, int]], title: tuple[int, int] | None, first_heading: int
 ) -> int | None:
-    candidates = []
+    """The plan's year: from its title (2022年, 2010学年), else its date of issue (a date
+    line at the cover or the signature), else the front matter. Years of a cited title
+    (《纲要（2021—2025年）》) or a span of years are not the plan's."""
     if title:
-        candidates.append(folded[title[0] : title[1]])
-    candidates += [folded[s:e] for s, e in lines[: max(first_heading, 1)]]
-    for text in candidates:
-        m = YEAR_IN.search(text)
-        if m:
-            return int(m.group(1))
-        m = CN_YEAR_IN.search(text)
-        if m:
-            return int("".join(str(chinese_number(c)) for c in m.group(1)))
-        m = re.search(r"[〔\[]((?:19|20)\d{2})[〕\]]", text)
-        if m:
-            return int(m.group(1))
+        y = _year_in(folded[title[0] : title[1]])
+        if y:
+            return y
+    dates = [folded[s:e].strip() for s, e in lines if DATE_LINE.match(folded[s:e].strip())]
+    if dates:
+        y = _year_in(dates[0])
+        if y:
+            return y
+    for s, e in lines[: max(first_heading, 1)]:
+        y = _year_in(folded[s:e])
+        if y:
+            return y
+    return None
+
+
+SPAN_OF_YEARS = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*[—–\-~～至到]+\s*(?:19|20)\d{2}\s*年")
+
+
+def _year_in(text: str) -> int | None:
+    text = re.sub(r"《[^》]*》", lambda m: " " * len(m.group()), text)
+    text = SPAN_OF_YEARS.sub(lambda m: " " * len(m.group()), text)
+    m = YEAR_IN.search(text)
+    if m:
+        return int(m.group(1))
+    m = CN_YEAR_IN.search(text)
+    if m:
+        return int("".join(str(chinese_number(c)) for c in m.group(1)))
+    m = re.search(r"[〔\[]((?:19|20)\d{2})[〕\]]", text)
+    if m:
+        return int(m.group(1))
     return None
 
 
