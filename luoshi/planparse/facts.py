@@ -51,8 +51,24 @@ OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "�
 CLOSERS = {v: k for k, v in OPENERS.items()}
 
 
+_MASK: dict[tuple[int, int, int], list[bool]] = {}
+
+
 def quoted_mask(f: str, start: int, end: int) -> list[bool]:
-    """For each position in [start, end): is it inside quotes (“…” and the like)?"""
+    """For each position in [start, end): is it inside quotes (“…” and the like)? The last
+    sentence's mask is kept: targets and actors of one sentence ask for the same one."""
+    key = (id(f), start, end)
+    cached = _MASK.get(key)
+    if cached is not None:
+        return cached
+    _MASK.clear()
+    _MASK[key] = mask = _quoted_mask(f, start, end)
+    return mask
+
+
+def _quoted_mask(f: str, start: int, end: int) -> list[bool]:
+    if not any(ch in "“‘「『" for ch in f[start:end]):
+        return [False] * (end - start)
     depth = 0
     mask = []
     for i in range(start, end):
@@ -74,6 +90,8 @@ def quoted_mask(f: str, start: int, end: int) -> list[bool]:
 
 def find_documents(f: str, start: int, end: int) -> list[Fact]:
     out: list[Fact] = []
+    if f.find("《", start, end) < 0:
+        return out
     i = start
     while i < end:
         if f[i] != "《":
@@ -109,7 +127,7 @@ FREQ = {
     "年度": "annual",
 }
 RECURRING = re.compile(
-    r"(?:每个?|按)(?P<freq>半年|年度|季度|星期|周|月|季|年)(?!来|以来|前|底|末|中)"
+    r"(?=[每按])(?:每个?|按)(?P<freq>半年|年度|季度|星期|周|月|季|年)(?!来|以来|前|底|末|中)"
     r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})[日号])?"
     r"(?P<tail>[^,，。；;:：!！?？\n]{0,10}?(?P<count>\d+|[一二两三四五六七八九十]{1,2})次)?"
 )
@@ -133,7 +151,7 @@ ONCE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![上下每近前后多一两三四五六七八九十\d])半年(?!来|以来|以上|内)"), "mid-year"),
 ]
 MONTH_DATE = re.compile(
-    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?<![\d个每])(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+    r"(?=[\d一二三四五六七八九十])(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?<![\d个每])(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
     r"(?:\s*(?P<day>[12]\d|3[01]|0?[1-9])\s*(?:[日号]|(?=[—–\-~～至]\s*\d{1,2}\s*[日号])))?"
     r"(?:\s*[—–\-~～至]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
 )
@@ -143,17 +161,17 @@ FESTIVAL = re.compile(
     r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
 )
 EVENT = re.compile(
-    r"(?:随着|遇有|一旦|凡有|发生)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
+    r"(?=[随遇一凡发根人职机岗如出印公下后])(?:随着|遇有|一旦|凡有|发生)[^,，。；;]{0,20}?(?:变动|调整|变化|换届|调离|任免)"
     r"|根据[^,，。；;]{0,8}?(?:人事|人员|职务|领导|干部|分工|班子)[^,，。；;]{0,12}?(?:变动|调整|变化|换届|调离|任免)[^,，。；;]{0,4}?(?:情况)?"
     r"|(?:人事|人员|职务|机构|岗位)(?:变动|调整)(?:后|时)"
     # triggers: 如遇…, 如…的, …结束后, 出现…时, 印发之日起N日内, …后N个工作日内
     r"|如遇(?!法定|节假日|假日|周末|双休日|节日)[^,，。；;]{1,20}"
     r"|(?<![例比假])如(?:有|其|原|果)?[^,，。；;:：“”]{2,24}?(?:的|时)(?=[,，])"
-    r"|(?<![\u4e00-\u9fa5])?[\u4e00-\u9fa5]{2,6}(?:结束|完成|公布|印发)后(?![\u4e00-\u9fa5]{0,2}[年月])"
     r"|出现[^,，。；;]{2,30}?(?:情况|问题)时"
     r"|(?:印发|发布|公布|下发)之日起\s*\d+\s*(?:个工作日|日|天)内"
     r"|后\s*\d+\s*个工作日内"
 )
+AFTER_EVENT = re.compile(r"(?:结束|完成|公布|印发)后(?![\u4e00-\u9fa5]{0,2}[年月])")
 PERIODIC = re.compile(r"(?<!不)定期(?!存款|存单|储蓄)[^,，。；;、]{0,6}")
 
 
@@ -190,14 +208,16 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
         count = chinese_number(m.group("count")) if m.group("count") else None
         freq = "semiannual" if m.group("what") == "学期" else "annual"
         add(m.start(), m.end(), {"kind": "recurring", "freq": freq, "when": None, "count": count})
-    for m in YEAR_START.finditer(text):
+    for m in YEAR_START.finditer(text) if "初" in text else ():
         y = int(m.group("year")) if m.group("year") else year
         add(
             m.start(),
             m.end(),
             {"kind": "once", "freq": None, "when": f"{y}-01" if y else None, "count": None},
         )
-    for m in FESTIVAL.finditer(text):
+    for m in (
+        FESTIVAL.finditer(text) if any(w in text for w in ("七一", "五四", "八一", "国庆", "元旦")) else ()
+    ):
         name = m.group(1) or next(k for k in FESTIVALS if m.group(0).startswith(k))
         when = f"{year}-{FESTIVALS[name]}" if year else None
         add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
@@ -216,14 +236,25 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
         else:
             when = f"{y}-{month:02d}"
         add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
-    for m in QUARTER.finditer(text):
+    for m in QUARTER.finditer(text) if "季度" in text else ():
         quarter = chinese_number(m.group("q"))
         if quarter and 1 <= quarter <= 4:
             when = f"{year}-{3 * quarter:02d}" if year else None
             add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
-    for pattern, when_name in ONCE_PATTERNS:
+    for pattern, when_name in ONCE_PATTERNS if ("年" in text or "期" in text) else ():
         for m in pattern.finditer(text):
             add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when_name, "count": None})
+    for m in AFTER_EVENT.finditer(text):
+        # "体检结束后": the event is the few words before 结束后, back to a clause break
+        s = m.start()
+        while s > 0 and m.start() - s < 6 and "\u4e00" <= text[s - 1] <= "\u9fa5":
+            s -= 1
+        if m.start() - s >= 2:
+            add(
+                s,
+                m.end(),
+                {"kind": "event", "freq": None, "when": None, "count": None, "needs_decision": True},
+            )
     for m in EVENT.finditer(text):
         add(
             m.start(),
@@ -362,7 +393,7 @@ def _counting_verb(text: str, s: int) -> bool:
 # --- actors ------------------------------------------------------------------------
 
 FANOUT = re.compile(
-    r"(?:厅系统|系统|机关)?(?:各级|各|每个|每一个|所属|直属|全体)(?P<what>基层党组织|党组织|党支部|支部|党总支|党委|党组"
+    r"(?=[厅系机各每所直全])(?:厅系统|系统|机关)?(?:各级|各|每个|每一个|所属|直属|全体)(?P<what>基层党组织|党组织|党支部|支部|党总支|党委|党组"
     r"|处室[(（]单位[)）]|处室|科室|单位|部门|街道|专班|基层党组织书记|团支部|工会小组)(?:书记)?"
 )
 FANOUT_SCOPE = {
@@ -396,10 +427,13 @@ ORG_SUFFIX = (
     r"中心(?!任务|工作|环节|城市|位置|地位|组)|局(?!面|势|限|部|长)|厅(?!堂|长)|(?<!实|到|各|好|难|长|短|益|深|远|住|相|四|别|此|彼|何|去|出|之|用|高|低|近|格|生)处(?!理|置|分|罚|于|在|长|级|事|处|世|方|境|室)|"
     r"科室|处室|公司|集团|(?<=[育生政计划设安融通])系统|(?<=派出|选派|各自|牵头|相关|有关|成员|实施)单位)"
 )
-ORG_SUFFIX_RE = re.compile(ORG_SUFFIX)
+# Every alternative above starts with one of these characters (test_facts checks it): the
+# lookahead lets the scan skip all other positions at once, which keeps parsing fast.
+ORG_SUFFIX_FIRST = "专中事人保党公共办协单厅商团国处妇委学宣家小局巡工开总指政教新服机检民法派理监督研科管系纪组统编署考联街设证评部采银集领"
+ORG_SUFFIX_RE = re.compile(f"(?=[{ORG_SUFFIX_FIRST}])" + ORG_SUFFIX)
 NAME_CHAR = re.compile(r"[\u4e00-\u9fa5()（）]")
 ROLE = re.compile(
-    r"(?:(?:党组|党委|党总支|党支部|支部|基层党组织)?(?:书记|副书记))|领导班子成员|领导班子|班子成员|党员领导干部|纪检委员|组织委员|宣传委员"
+    r"(?=[党支基书副领班纪组宣主分])(?:(?:党组|党委|党总支|党支部|支部|基层党组织)?(?:书记|副书记))|领导班子成员|领导班子|班子成员|党员领导干部|纪检委员|组织委员|宣传委员"
     r"|主要负责同志|主要负责人|分管领导|支部委员|党务工作者"
 )
 # Words that end a run before an organisation's name: verbs and particles that plans put
@@ -568,6 +602,12 @@ PROTECTED = ("经济", "经贸", "经信", "经营", "自由", "联合", "对外
 ORG_END = re.compile(ORG_SUFFIX + "$")
 
 
+BOUNDARY_AT = re.compile("[" + "".join(sorted({w[0] for w in LEFT_BOUNDARIES})) + "]")
+BOUNDARIES_FROM: dict[str, list[str]] = {}
+for _w in LEFT_BOUNDARIES:
+    BOUNDARIES_FROM.setdefault(_w[0], []).append(_w)
+
+
 def _boundary_ok(name: str, i: int, word: str) -> bool:
     """Is `word` at name[i] a boundary? Not when it is part of a compound (经济, 自由), not a
     verb that names a body (组织部, 督导组, 协调办), and 和/及/与 only between two names:
@@ -575,7 +615,8 @@ def _boundary_ok(name: str, i: int, word: str) -> bool:
     j = i + len(word)
     if j >= len(name):
         return False  # the name ends with the organisation word, whatever else it spells
-    if any(name.startswith(p, k) for p in PROTECTED for k in range(max(0, i - 1), i + 1) if k + len(p) > i):
+    around = name[max(0, i - 1) : j + 2]
+    if any(p in around and _covers(name, p, i) for p in PROTECTED):
         return False
     if name[j:] in BARE_SUFFIXES or name[j:] in UNIT_WORDS or name[j:] in ("单位", "部门"):
         return False  # "各牵头单位": what would remain names no one
@@ -599,14 +640,18 @@ UNIT_WORDS = {
 }
 
 
+def _covers(name: str, word: str, i: int) -> bool:
+    """Does an occurrence of `word` in `name` start at i - 1 or i and reach past i?"""
+    return any(name.startswith(word, k) and k + len(word) > i for k in (i - 1, i) if k >= 0)
+
+
 def _trim_left(name: str) -> str:
     best = 0
-    for word in LEFT_BOUNDARIES:
-        i = name.rfind(word)
-        while i >= 0 and not _boundary_ok(name, i, word):
-            i = name.rfind(word, 0, i)
-        if i >= 0:
-            best = max(best, i + len(word))
+    for m in BOUNDARY_AT.finditer(name):
+        i = m.start()
+        for word in BOUNDARIES_FROM.get(name[i], ()):
+            if name.startswith(word, i) and i + len(word) > best and _boundary_ok(name, i, word):
+                best = i + len(word)
     return name[best:]
 
 
@@ -644,12 +689,13 @@ def _org_phrases(text: str) -> list[tuple[int, int]]:
 # Names that hold a list or brackets of their own: 各省、自治区、直辖市人民政府, 各县（市、区）,
 # 各有关地区和部门, 其他有关部门和单位.
 LISTED_NAMES = re.compile(
-    r"(?:地方)?各(?:省|省级)?[、,]?自治区[、,]?直辖市(?:人民政府|党委|政府)?(?:[和及]新疆生产建设兵团)?"
+    r"(?=[地各其有相省市县])(?:地方)?各(?:省|省级)?[、,]?自治区[、,]?直辖市(?:人民政府|党委|政府)?(?:[和及]新疆生产建设兵团)?"
     r"|(?<!本)(?:各有关|各|有关)?(?:省|市|县)[(（](?:区、市|市、区|区、县|县、区|市|区|县)[)）](?:人民政府|政府|党委|委(?:组织部|宣传部|统战部)?)?"
     r"|(?:各有关|其他有关|各相关|其他相关|有关|各)(?:地区|部门|单位)(?:和|及|、)(?:部门|单位)"
     r"|(?:各有关|其他有关|各相关|有关|相关)(?:部门|单位)"
     r"|各地各(?:有关|相关)?部门"
 )
+LISTED_HINTS = ("部门", "单位", "直辖市", "(", "（")
 POST_AFTER = re.compile(
     r"(?:正|副)?(?:局长|主任|校长|院长|处长|科长|部长|组长|指挥长|规划师|教师|医生|成员|人选|干部|领导职务)|正、副"
     r"|[\u4e00-\u9fa5]{1,4}?(?:规划师|组长|人选)(?=[(（,，、\s]|$)"
@@ -689,7 +735,7 @@ def find_actors(f: str, start: int, end: int, directory: Directory) -> list[Fact
     if directory.pattern is not None:
         for m in directory.pattern.finditer(text):
             add(m.start(), m.end())
-    for m in LISTED_NAMES.finditer(text):
+    for m in LISTED_NAMES.finditer(text) if any(w in text for w in LISTED_HINTS) else ():
         add(m.start(), m.end())
     for s, e in _org_phrases(text):
         if POST_AFTER.match(text, e):
@@ -977,6 +1023,8 @@ DELIVERABLE_JOIN = re.compile(r"(?:和|及|与|以及|、|并)")
 def find_deliverables(f: str, start: int, end: int) -> list[Fact]:
     text = f[start:end]
     out: list[Fact] = []
+    if not DELIVERABLE.search(text):
+        return out
     for v in MAKE_VERB.finditer(text):
         pos = v.end()
         # the clause the verb governs
