@@ -67,10 +67,9 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
 
     def note(x: tuple[int, int, int, str], y: tuple[int, int, int, str], exact: bool) -> None:
         key = (min(x[0], y[0]), max(x[0], y[0]))
-        entry = pairs.setdefault(key, {"spans": [], "exact": False})
-        for c in (x, y):
-            if [c[1], c[2]] not in entry["spans"]:
-                entry["spans"].append([c[1], c[2]])
+        entry = pairs.setdefault(key, {"spans": set(), "exact": False})
+        entry["spans"].add((x[1], x[2]))
+        entry["spans"].add((y[1], y[2]))
         entry["exact"] = entry["exact"] or exact
 
     # Exact repeats: each occurrence pairs with the one before it, so a clause repeated
@@ -84,10 +83,14 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
     # Near repeats through shared shingles; a shingle found in many clauses says nothing
     # about any pair and would make the cost quadratic, so long posting lists are cut.
     index: dict[str, list[int]] = defaultdict(list)
-    shingle_sets = [_shingles(c[3]) for c in clauses]
-    for i, shingles in enumerate(shingle_sets):
-        if len(clauses[i][3]) < MIN_NEAR:
+    # only the sizes are kept: each clause's shingles live while it is compared, so memory
+    # stays with the index (capped posting lists), not with every clause's set
+    sizes = [0] * len(clauses)
+    for i, clause in enumerate(clauses):
+        if len(clause[3]) < MIN_NEAR:
             continue
+        shingles = _shingles(clause[3])
+        sizes[i] = len(shingles)
         postings = [index[sh] for sh in shingles]
         postings = [p for p in postings if len(p) < MAX_POSTING]
         candidates = Counter(chain.from_iterable(postings))  # counted in C: the hot loop
@@ -96,7 +99,7 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
         for j, shared in candidates.items():
             if clauses[i][0] == clauses[j][0] or clauses[i][3] == clauses[j][3]:
                 continue
-            union = len(shingles) + len(shingle_sets[j]) - shared
+            union = len(shingles) + sizes[j] - shared
             if union and shared / union >= NEAR:
                 note(clauses[j], clauses[i], False)
     findings = []
@@ -106,7 +109,7 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
             == folded[measures[b]["span"][0] : measures[b]["span"][1]]
         )
         kind = "duplicate" if entry["exact"] or whole else "near_duplicate"
-        spans = sorted(entry["spans"])
+        spans = [list(sp) for sp in sorted(entry["spans"])]
         message = (
             "两句完全相同" if whole else ("两处表述重复" if kind == "duplicate" else "两处表述相近，可能重复")
         )
@@ -118,8 +121,10 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
 
 def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
     out = []
+    line, counted_to = 1, 0
     for m in PLACEHOLDER.finditer(folded):
-        line = folded.count("\n", 0, m.start()) + 1
+        line += folded.count("\n", counted_to, m.start())  # counted on from the last match: linear
+        counted_to = m.start()
         out.append(
             {
                 "kind": "placeholder",
