@@ -52,6 +52,7 @@ CLOSERS = {v: k for k, v in OPENERS.items()}
 
 
 _MASK: dict[tuple[int, int, int], list[bool]] = {}
+QUOTE_CHARS = re.compile("[“‘「『”’」』]")
 
 
 def quoted_mask(f: str, start: int, end: int) -> list[bool]:
@@ -69,19 +70,21 @@ def quoted_mask(f: str, start: int, end: int) -> list[bool]:
 def _quoted_mask(f: str, start: int, end: int) -> list[bool]:
     if not any(ch in "“‘「『" for ch in f[start:end]):
         return [False] * (end - start)
+    mask = [False] * (end - start)
     depth = 0
-    mask = []
-    for i in range(start, end):
-        ch = f[i]
-        if ch in "“‘「『":
+    opened = start
+    for m in QUOTE_CHARS.finditer(f, start, end):
+        i = m.start()
+        if m.group() in "“‘「『":
+            if depth == 0:
+                opened = i
             depth += 1
-            mask.append(True)
-            continue
-        if ch in "”’」』" and depth:
+        elif depth:
             depth -= 1
-            mask.append(True)
-            continue
-        mask.append(depth > 0)
+            if depth == 0:
+                mask[opened - start : i + 1 - start] = [True] * (i + 1 - opened)
+    if depth:
+        mask[opened - start :] = [True] * (end - opened)
     return mask
 
 

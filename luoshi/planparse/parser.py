@@ -30,6 +30,9 @@ MAX_LABEL = 20  # characters of a heading label before a colon
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
 OPEN_BRACKETS, CLOSE_BRACKETS = "(《【〔[", ")》】〕]"
 
+SPLIT_CHARS = re.compile(
+    "[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES + OPEN_BRACKETS + CLOSE_BRACKETS + SENTENCE_STOPS) + "]"
+)
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{1,12}[〔\[(【]\s*\d{4}\s*[〕\])】]\s*第?\s*\d+\s*号$")
 ISSUER_BANNER = re.compile(r"^[\u4e00-\u9fa5()\s]{2,40}(?:文件|公报|通报|简报)$")
 DATE_LINE = re.compile(
@@ -336,8 +339,12 @@ def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
     out = []
     depth = 0
     start = s
-    i = s
-    while i < e:
+    skip_to = s
+    # only quotes, brackets and stops change anything: the scan jumps from one to the next
+    for m in SPLIT_CHARS.finditer(folded, s, e):
+        i = m.start()
+        if i < skip_to:
+            continue
         ch = folded[i]
         if ch in OPEN_QUOTES or ch in OPEN_BRACKETS:
             depth += 1
@@ -348,9 +355,7 @@ def _sentence_spans(folded: str, s: int, e: int) -> list[tuple[int, int]]:
             while end < e and folded[end] in SENTENCE_STOPS:
                 end += 1
             out.append((start, end))
-            start = i = end
-            continue
-        i += 1
+            start = skip_to = end
     if start < e:
         out.append((start, e))
     trimmed = []
