@@ -135,8 +135,31 @@ def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
     return out
 
 
+def _marker_for(marker: str, number: int) -> str:
+    """The marker `marker` would be with `number`: 三、 → 四、, （2） → （3）, 5. → 6."""
+    m = re.search(r"\d+", marker)
+    if m:
+        return marker[: m.start()] + str(number) + marker[m.end() :]
+    m = re.search(r"[一二三四五六七八九十]+", marker)
+    if m:
+        return marker[: m.start()] + _chinese(number) + marker[m.end() :]
+    return marker
+
+
+def _chinese(n: int) -> str:
+    digits = "一二三四五六七八九"
+    if n < 10:
+        return digits[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
+
+
 def _numbering(text: str, roots: list[Node], nodes: list[Node]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+
+    # the last number seen at each level, in document order: numbering that runs straight
+    # through sections (1.–5. under 一、, 6.–10. under 二、) is no gap
+    last_at: dict[int, int] = {}
 
     def check(siblings: list[Node]) -> None:
         by_level: dict[int, list[Node]] = defaultdict(list)
@@ -144,19 +167,22 @@ def _numbering(text: str, roots: list[Node], nodes: list[Node]) -> list[dict[str
             by_level[n.level].append(n)
         for same in by_level.values():
             expected = 1
-            for n in same:
+            for i, n in enumerate(same):
                 if n.number is None:
                     continue
+                if i == 0 and n.number != 1 and n.number == last_at.get(n.level, 0) + 1:
+                    expected = n.number
                 if n.number != expected:
                     what = "重复" if n.number < expected else "跳号"
                     out.append(
                         {
                             "kind": "numbering",
                             "spans": [list(n.title_span)],
-                            "message": f"编号{what}：“{n.marker}”前应为第{expected}项",
+                            "message": f"编号{what}：此处应为“{_marker_for(n.marker, expected)}”，实为“{n.marker}”",
                         }
                     )
                 expected = n.number + 1
+                last_at[n.level] = n.number
         for n in siblings:
             check(n.children)
 

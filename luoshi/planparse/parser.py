@@ -112,6 +112,8 @@ def parse_text(
     for index, (s, e) in enumerate(lines):
         if LAYOUT_LINE.fullmatch(folded, s, e):
             continue  # page numbers and 附件 labels left in the text are no content
+        if index >= first_heading and _closing_line(folded, lines, index):
+            continue  # signature, date, 附件 list, contact line: no measures
         if index < first_heading:
             if index == title_line or cover.get(index) == "meta":
                 continue
@@ -242,6 +244,26 @@ def _title_end(folded: str, content: int, e: int) -> tuple[int, int]:
     return end, e
 
 
+CONTACT_LINE = re.compile(
+    r"^\s*[(]?\s*(?:联系人|联系电话|联系方式|电话|传真|邮箱|电子邮箱|地址|邮编|抄送|附件\s*\d*\s*[:：.、]|附\s*件\s*:)"
+)
+
+
+def _closing_line(folded: str, lines: list[tuple[int, int]], index: int) -> bool:
+    """Lines that close a document rather than assign work: a date of issue, the issuer
+    just above it, contact lines, 抄送 and the 附件 list."""
+    s, e = lines[index]
+    t = folded[s:e].strip(SPACE + " ")
+    if not t:
+        return False
+    if DATE_LINE.match(t) or PUBLICATION_NOTE.match(t) or CONTACT_LINE.match(t):
+        return True
+    following = next(
+        (folded[a:b].strip(SPACE + " ") for a, b in lines[index + 1 :] if folded[a:b].strip()), ""
+    )
+    return bool(DATE_LINE.match(following)) and len(t) <= 30 and not re.search(r"[。,;:!?]", t)
+
+
 # --- front matter: cover notice, title, year ----------------------------------------
 
 
@@ -260,7 +282,12 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
         elif DOC_NUMBER.match(t) or ISSUER_BANNER.match(t) or DATE_LINE.match(t) or PUBLICATION_NOTE.match(t):
             cover[i] = "meta"
             notice_end = max(notice_end, i)
-        elif has_notice and t.endswith(":") and len(t) < 120 and re.search(r"各|有关|、|,", t):
+        elif (
+            (has_notice or i == next((k for k, x in enumerate(texts) if x), -1))
+            and t.endswith(":")
+            and len(t) < 120
+            and re.search(r"各|有关|、|,", t)
+        ):
             cover[i] = "meta"  # addressees
             notice_end = max(notice_end, i)
         elif (
