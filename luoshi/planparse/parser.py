@@ -21,7 +21,7 @@ SPACE = " \t\ufeff\u200b"
 MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]")),
     (2, re.compile(r"\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)")),
-    (3, re.compile(r"(?P<n>\d{1,3})\s*[.、](?!\d)")),
+    (3, re.compile(r"(?P<n>\d{1,3})\s*(?:、|\.(?!\d))")),
     (4, re.compile(r"\(\s*(?P<n>\d{1,3})\s*\)")),
     (5, re.compile(r"(?P<n>[①-⑳])")),
 ]
@@ -204,7 +204,7 @@ def _heading(folded: str, s: int, e: int) -> tuple[int, int | None, int] | None:
         rest = _skip_space(folded, m.end(), e)
         if rest >= e:
             return None  # a bare marker is no heading
-        if level == 3 and folded[rest] in "年月日%":
+        if level == 3 and folded[rest] in "年月日%" and folded[m.end() - 1] == ".":
             return None  # "2022年…", "5%…"
         n = m.group("n")
         number = ord(n) - ord("①") + 1 if level == 5 else chinese_number(n)
@@ -223,7 +223,15 @@ def _title_end(folded: str, content: int, e: int) -> tuple[int, int]:
             depth += 1
         elif (ch in CLOSE_QUOTES or ch in CLOSE_BRACKETS) and depth:
             depth -= 1
-        elif ch == ":" and depth == 0 and i - content <= MAX_LABEL and _skip_space(folded, i + 1, e) < e:
+        elif (
+            ch == ":"
+            and depth == 0
+            and i - content <= MAX_LABEL
+            and _skip_space(folded, i + 1, e) < e
+            and any(c in SENTENCE_STOPS for c in folded[i + 1 : e])
+        ):
+            # "1、素质要求：…。": the label is the title when a sentence follows it; a line
+            # that runs on without one ("一、德育为首：塑造健全人格，…") is a title whole
             return i, _skip_space(folded, i + 1, e)
         elif ch in SENTENCE_STOPS and depth == 0:
             return i, _skip_space(folded, i + 1, e)
