@@ -159,6 +159,7 @@ MONTH_DATE = re.compile(
     r"(?:\s*[—–\-~～至]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号])?(?P<suffix>份|底前|底|前|中旬|上旬|下旬|末)?"
 )
 QUARTER = re.compile(r"(?<![每各本])第?(?P<q>[一二三四1-4])季度(?:末|底|前|内|中)?")
+QUARTER_LIST = re.compile(r"(?<![每各本])第(?P<q1>[一二三四1-4])[、和及至](?:第)?(?P<q2>[一二三四1-4])季度")
 FESTIVALS = {"七一": "07-01", "五四": "05-04", "八一": "08-01", "国庆": "10-01", "元旦": "01-01"}
 FESTIVAL = re.compile(
     r"[“\"]?(七一|五四|八一)[”\"]?(?:期间|前后|前夕|前)|国庆(?:期间|前后|前)|元旦(?:期间|前后|前)"
@@ -239,6 +240,16 @@ def find_schedules(f: str, start: int, end: int, year: int | None) -> list[Fact]
         else:
             when = f"{y}-{month:02d}"
         add(m.start(), m.end(), {"kind": "once", "freq": None, "when": when, "count": None})
+    for m in QUARTER_LIST.finditer(text) if "季度" in text else ():
+        # "第一、二季度": both quarters, each its own deadline
+        for group in ("q1", "q2"):
+            quarter = chinese_number(m.group(group))
+            when = f"{year}-{3 * quarter:02d}" if year and quarter else None
+            add(
+                m.start(group) - (1 if group == "q1" else 0),
+                m.end(group) + (0 if group == "q1" else 2),
+                {"kind": "once", "freq": None, "when": when, "count": None},
+            )
     for m in QUARTER.finditer(text) if "季度" in text else ():
         quarter = chinese_number(m.group("q"))
         if quarter and 1 <= quarter <= 4:
@@ -576,9 +587,18 @@ LEFT_BOUNDARIES = (
     "突出",
     "完成",
     "前",
+    "抓好",
+    "抓实",
+    "做实",
+    "建好",
 )
 UNIT_CHARS = "次个名家项件篇人场期所条份支批"
 NOT_ORG_ENDINGS = (
+    "数字政府",
+    "法治政府",
+    "服务型政府",
+    "廉洁政府",
+    "电子政府",
     "大局",
     "格局",
     "全局",
@@ -626,7 +646,7 @@ def _boundary_ok(name: str, i: int, word: str) -> bool:
     if len(word) > 1 and j < len(name) and name[j] in "部办组" and name[j : j + 2] != "部门":
         return False
     if word in ("和", "及", "与"):
-        return bool(ORG_END.search(name[:i])) or i > 4
+        return bool(ORG_END.search(name[:i])) or i > 8
     return True
 
 
@@ -868,7 +888,7 @@ UNIT_SEPARATORS = re.compile(r"[,，、;；/\s]+")
 NOTE_VERB = re.compile(
     r"(?:(?:按|依)职责(?:分工)?|分别|共同|具体)?(?P<verb>牵头负责|牵头|负责落实|负责|配合|参与|协助|协办|指导|落实|督办|实施)$"
 )
-NOTE_META = re.compile(r"^(?:列第一位(?:者|的)?为牵头单位|下同|排在第一位的为牵头单位|以下除.*|分别负责)")
+NOTE_META = re.compile(r"^(?:列第一位(?:者|的)?为牵头单位|下同|排在第一位的为牵头单位|以下.*|分别负责)")
 FIRST_IS_LEAD = re.compile(r"列(?:在)?第一位(?:者|的)?为牵头|排(?:在)?第一位的?为牵头|排名第一的为牵头")
 VERB_ROLE = {
     "牵头负责": "lead",

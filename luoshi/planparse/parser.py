@@ -43,6 +43,7 @@ LAYOUT_LINE = re.compile(
 )
 PUBLICATION_NOTE = re.compile(r"^[(]?\s*此件(?:公开发布|不公开|依申请公开)\s*[)]?$")
 NOTICE_TITLE = re.compile(r"关于印发.*的?通知$|关于.*的通知$")
+NOTICE_TEXT = re.compile(r"现将.{0,60}印发给你们|印发给你们[,，]请")
 TITLE_WORDS = (
     "要点",
     "方案",
@@ -59,6 +60,8 @@ TITLE_WORDS = (
     "报告",
     "规则",
     "制度",
+    "措施",
+    "决定",
 )
 YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*(?:学)?年(?!代)")
 CN_YEAR_IN = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
@@ -280,7 +283,7 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
     issuer, date, addressees, 此件公开发布), notice text ("notice") and the plan's title."""
     cover: dict[int, str] = {}
     texts = [folded[s:e].strip(SPACE + " ") for s, e in lines]
-    has_notice = any(DOC_NUMBER.match(t) or NOTICE_TITLE.search(t) for t in texts)
+    has_notice = any(DOC_NUMBER.match(t) or NOTICE_TITLE.search(t) or NOTICE_TEXT.search(t) for t in texts)
     notice_end = -1
     for i, t in enumerate(texts):
         if not t:
@@ -308,6 +311,9 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
             cover[i] = "meta"  # issuer above the date
             notice_end = max(notice_end, i)
     if has_notice:
+        for i, t in enumerate(texts):
+            if NOTICE_TEXT.search(t):
+                notice_end = max(notice_end, i)  # "现将《…》印发给你们": the notice ends here
         for i, t in enumerate(texts[: notice_end + 1]):
             if t and i not in cover:
                 cover[i] = "notice"
@@ -322,6 +328,22 @@ def _front_matter(folded: str, lines: list[tuple[int, int]]) -> tuple[dict[int, 
         title = i
         if any(w in t for w in TITLE_WORDS):
             break
+    if title is None and has_notice:
+        # measures issued straight under a 文号 ("国务院关于…的若干措施"): the notice's own
+        # title line is the plan's title
+        title = next(
+            (
+                i
+                for i, t in enumerate(texts)
+                if cover.get(i) == "notice" and "关于" in t and any(w in t for w in TITLE_WORDS)
+            ),
+            None,
+        )
+    elif title is not None:
+        # the cover notice repeats the title above the plan: the earlier copy is the notice's
+        for i, t in enumerate(texts[:title]):
+            if t == texts[title] and cover.get(i) == "notice":
+                cover[i] = "meta"
     return cover, title
 
 
