@@ -328,10 +328,16 @@ def _pdf_text(data: bytes) -> str:
         lines: list[str] = []
         full: list[bool] = []
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [
-                [ln for ln in page.extract_text_lines() if not PAGE_NUMBER.match(ln["text"])]
-                for page in pdf.pages
-            ]
+            # glyphs first: a page number "第 1 ⻚" or a heading "（⼆）" is only seen as one
+            # once its characters are the ordinary ones
+            pages = []
+            for page in pdf.pages:
+                page_lines = []
+                for ln in page.extract_text_lines():
+                    ln["text"] = fix_pdf_glyphs(ln["text"])
+                    if not PAGE_NUMBER.match(ln["text"]):
+                        page_lines.append(ln)
+                pages.append(page_lines)
             running = _running_lines(pages)
             for page_lines in pages:
                 page_lines = [
