@@ -302,7 +302,9 @@ def _annual_with_a_date(schedules: list[Fact], text: str, start: int) -> list[Fa
 
 # --- targets -----------------------------------------------------------------------
 
-TARGET = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>家|个|件|项|篇|名|人|场|期|所|条|份|支|次)")
+TARGET = re.compile(
+    rf"(?P<num>(?:\d+(?:\.\d+)?|{CN_NUM})(?P<wan>万)?(?P<yu>余)?)\s*(?P<unit>家|个|件|项|篇|名|人|场|期|所|条|份|支|次|字)"
+)
 NOT_BEFORE = set("第近前后每这那此该等约逾超届年约”")
 NOT_AFTER = (
     "全会",
@@ -319,13 +321,10 @@ NOT_AFTER = (
     "字",
     "倍",
     "%",
-    "以上",
     "以下",
     "以内",
-    "左右",
     "方面",
     "中心",
-    "代表",
     "全面",
     "维护",
     "确立",
@@ -351,21 +350,46 @@ def find_targets(f: str, start: int, end: int, schedules: list[Fact]) -> list[Fa
         if after.startswith(NOT_AFTER) or text[e : e + 1] in ("大",):
             continue
         num_text = m.group("num")
-        count = chinese_number(num_text)
+        digits = num_text.removesuffix("余").removesuffix("万")
+        if "." in digits:
+            value = float(digits) * (10000 if m.group("wan") else 1)
+            count = int(value) if value == int(value) else None
+        else:
+            count = chinese_number(digits)
+            if count is not None and m.group("wan"):
+                count *= 10000
         if count is None or count == 0:
             continue
-        if m.group("unit") == "个" and not num_text.isdigit() and count <= 10 and not _counting_verb(text, s):
+        unit = m.group("unit")
+        if unit == "个" and text.startswith("代表", e):
+            continue  # "三个代表"
+        if unit in ("支", "个") and "队伍" in text[e : e + 16].split("，")[0].split(",")[0]:
+            continue  # "一支…队伍", "四支队伍": set phrases, not counts
+        if unit == "字" and not _counting_verb(text, s):
+            continue  # "十六字方针"; "不少于1000字" is a count
+        if unit == "个" and not digits.isdigit() and count <= 10 and not _counting_verb(text, s):
             continue  # "两个确立", "三个清单": names, unless the sentence counts something
         if m.group("unit") == "次" and not _counting_verb(text, s):
             continue
-        # the counted noun: up to 6 characters after the unit
+        # the counted noun: up to 6 characters after the unit (none after 字: the unit is whole)
         noun_end = e
-        while noun_end < len(text) and noun_end - e < 6 and text[noun_end] not in TARGET_NOUN_STOP:
+        qualifier = text.startswith(("以上", "左右"), noun_end)
+        if qualifier:
+            noun_end += 2  # "100人以上": the span keeps the qualifier, the unit does not
+        while (
+            unit != "字"
+            and noun_end < len(text)
+            and noun_end - e < 6
+            and text[noun_end] not in TARGET_NOUN_STOP
+        ):
             noun_end += 1
         out.append(
             {
                 "count": count,
-                "unit": text[s + len(num_text) : noun_end].strip() or m.group("unit"),
+                "unit": (
+                    text[s + len(num_text) : e] if qualifier else text[s + len(num_text) : noun_end]
+                ).strip()
+                or unit,
                 "span": [start + s, start + noun_end],
             }
         )
