@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from luoshi.planparse import facts as F
 from luoshi.planparse.findings import find_findings
 from luoshi.planparse.normalize import chinese_number, fold
+from luoshi.planparse.schema import Plan
 
 SPACE = " \t\ufeff\u200b"
 MARKERS: list[tuple[int, re.Pattern[str]]] = [
@@ -88,9 +89,7 @@ class Context:
     first_is_lead: bool = False  # "列第一位者为牵头单位，下同": the first unit of each note leads
 
 
-def parse_text(
-    text: str, *, directory: list[dict[str, Any]] | None = None, year: int | None = None
-) -> dict[str, Any]:
+def parse_text(text: str, *, directory: list[dict[str, Any]] | None = None, year: int | None = None) -> Plan:
     """The plan JSON for `text`. `directory` lists organisations ({id, name, aliases}) to
     match actors against; `year` overrides the year found in the document."""
     folded = fold(text)
@@ -169,7 +168,7 @@ def parse_text(
         "outline": outline,
     }
     plan["findings"] = find_findings(text, folded, plan, roots, _flatten(roots))
-    return plan
+    return cast(Plan, plan)  # built as dicts for speed; test_schema holds it to the declaration
 
 
 # --- lines and headings ------------------------------------------------------------
