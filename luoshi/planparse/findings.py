@@ -102,21 +102,60 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
             union = len(shingles) + sizes[j] - shared
             if union and shared / union >= NEAR:
                 note(clauses[j], clauses[i], False)
+    # Near repeats are grouped: six sentences built on one pattern ("市X局为该职位选派的责任
+    # 单位") are one finding with six places, not fifteen pairs. Exact repeats stay pairs.
     findings = []
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.get(i, i) != i:
+            i = parent[i]
+        return i
+
+    near = [(key, entry) for key, entry in sorted(pairs.items()) if not _exact(folded, measures, key, entry)]
+    for (a, b), _ in near:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, set[tuple[int, int]]] = {}
+    first: dict[int, int] = {}
+    for (a, _b), entry in near:
+        r = root(a)
+        groups.setdefault(r, set()).update(entry["spans"])
+        first.setdefault(r, a)
     for (a, b), entry in sorted(pairs.items()):
-        whole = (
-            folded[measures[a]["span"][0] : measures[a]["span"][1]]
-            == folded[measures[b]["span"][0] : measures[b]["span"][1]]
-        )
-        kind = "duplicate" if entry["exact"] or whole else "near_duplicate"
-        spans = [list(sp) for sp in sorted(entry["spans"])]
-        message = (
-            "两句完全相同" if whole else ("两处表述重复" if kind == "duplicate" else "两处表述相近，可能重复")
-        )
+        if not _exact(folded, measures, (a, b), entry):
+            r = root(a)
+            if r in groups:
+                spans = sorted(groups.pop(r))
+                findings.append(
+                    {
+                        "kind": "near_duplicate",
+                        "spans": [list(sp) for sp in spans],
+                        "message": f"{len(spans)}处表述相近，可能重复：“{measures[first[r]]['text'][:20]}…”",
+                    }
+                )
+            continue
+        whole = _same_measure(folded, measures, a, b)
         findings.append(
-            {"kind": kind, "spans": spans, "message": f"{message}：“{measures[a]['text'][:20]}…”"}
+            {
+                "kind": "duplicate",
+                "spans": [list(sp) for sp in sorted(entry["spans"])],
+                "message": f"{'两句完全相同' if whole else '两处表述重复'}：“{measures[a]['text'][:20]}…”",
+            }
         )
     return findings
+
+
+def _same_measure(folded: str, measures: list[dict[str, Any]], a: int, b: int) -> bool:
+    return bool(
+        folded[measures[a]["span"][0] : measures[a]["span"][1]]
+        == folded[measures[b]["span"][0] : measures[b]["span"][1]]
+    )
+
+
+def _exact(folded: str, measures: list[dict[str, Any]], key: tuple[int, int], entry: dict[str, Any]) -> bool:
+    return bool(entry["exact"]) or _same_measure(folded, measures, *key)
 
 
 def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
