@@ -53,6 +53,7 @@ CLOSERS = {v: k for k, v in OPENERS.items()}
 
 _MASK: dict[tuple[int, int, int], list[bool]] = {}
 QUOTE_CHARS = re.compile("[“‘「『”’」』]")
+OPEN_QUOTE = re.compile("[“‘「『]")
 
 
 def quoted_mask(f: str, start: int, end: int) -> list[bool]:
@@ -68,7 +69,7 @@ def quoted_mask(f: str, start: int, end: int) -> list[bool]:
 
 
 def _quoted_mask(f: str, start: int, end: int) -> list[bool]:
-    if not any(ch in "“‘「『" for ch in f[start:end]):
+    if OPEN_QUOTE.search(f, start, end) is None:
         return [False] * (end - start)
     mask = [False] * (end - start)
     depth = 0
