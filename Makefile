@@ -49,7 +49,8 @@ bench: install
 	$(BIN)/python -m bench
 
 eval: install
-	LUOSHI=$(BIN)/luoshi ../shared/eval/run_eval.sh
+	LUOSHI=$(BIN)/luoshi eval/run_eval.sh eval/plans eval/gold
+	LUOSHI=$(BIN)/luoshi eval/run_eval.sh eval/plans-next eval/gold-next
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,6 +1,6 @@
 """planparse speed (issue B): the reference plan in-process (median of 200), `luoshi plan
-parse` end to end (median of 15 runs, a fresh process each), and throughput on ~1 MB of plan
-text made of numbered variants of the reference plan's sections."""
+parse` end to end (median of 15 runs, a fresh process each), and throughput, peak memory and
+linearity on 1 MB and 5 MB of plan text made of numbered variants of the reference plan."""
 
 from __future__ import annotations
 
@@ -37,18 +37,47 @@ def main() -> None:
     end_to_end = median_seconds(run_cli, repeat=15, warmup=2) * 1000
     report("luoshi plan parse 端到端（中位数）", end_to_end, "ms", 300)
 
-    big = synthetic_plan(text, 1_000_000)
-    start = time.perf_counter()
-    parse_text(big)
-    seconds = time.perf_counter() - start
+    # Large input, each size in a fresh process so that its peak memory is its own.
+    per_mb = {}
+    for size in (1_000_000, 5_000_000):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.bench_planparse", "--large", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout.split()
+        megabytes, seconds, peak_mb = float(out[0]), float(out[1]), float(out[2])
+        per_mb[size] = seconds / megabytes
+        if size == 5_000_000:
+            report(
+                f"吞吐量（{megabytes:.2f} MB 文本，CPU 时间）",
+                megabytes / seconds,
+                "MB/s",
+                1,
+                lower_is_better=False,
+            )
+            report(f"内存峰值（{megabytes:.2f} MB 文本）", peak_mb, "MB", 200)
     report(
-        f"吞吐量（{len(big.encode()) / 1e6:.2f} MB 文本）",
-        len(big.encode()) / 1e6 / seconds,
-        "MB/s",
-        1,
-        lower_is_better=False,
+        "时间随输入线性增长（5 MB 与 1 MB 每 MB 耗时之比）", per_mb[5_000_000] / per_mb[1_000_000], "", 1.5
     )
 
 
+def large(size: int) -> None:
+    """Parse `size` bytes of plan text; print MB, CPU seconds and the process's peak memory in MB."""
+    import resource
+
+    big = synthetic_plan(REFERENCE_PLAN.read_text(encoding="utf-8"), size)
+    # CPU time of this process: the parse is single-threaded, and on a machine shared with
+    # other work the wall clock measures the neighbours as much as the parser
+    start = time.process_time()
+    parse_text(big)
+    seconds = time.process_time() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(len(big.encode()) / 1e6, seconds, peak)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--large"]:
+        sys.exit(large(int(sys.argv[2])))
     sys.exit(main())

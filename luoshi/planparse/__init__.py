@@ -10,10 +10,11 @@ from typing import Any
 
 from luoshi.planparse.errors import PlanError
 from luoshi.planparse.parser import parse_text
+from luoshi.planparse.schema import Plan
 from luoshi.planparse.text import read_document, text_from_bytes
 
-__all__ = ["PlanError", "parse_file", "parse_text", "read_document", "text_from_bytes"]
+__all__ = ["Plan", "PlanError", "parse_file", "parse_text", "read_document", "text_from_bytes"]
 
 
-def parse_file(path: str | Path, **options: Any) -> dict[str, Any]:
+def parse_file(path: str | Path, **options: Any) -> Plan:
     return parse_text(read_document(path), **options)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 from luoshi.planparse import PlanError, parse_text, read_document
+from luoshi.planparse.schema import Facts, Node, Plan
 
 KIND_LABELS = {"recurring": "周期", "once": "一次", "event": "事件触发", "periodic": "定期"}
 
@@ -37,25 +37,32 @@ def run(command: str, path: str, *, as_json: bool = False) -> int:
     return 0
 
 
-def _facts_line(item: dict[str, Any]) -> str:
+ROLE_LABELS = {"lead": "牵头", "responsible": "负责", "cooperating": "配合", "addressed": "报告对象"}
+
+
+def _facts_line(item: Facts) -> str:
+    """One line of facts; typed against the plan schema, as every consumer should be."""
     parts = []
-    for actor in item.get("actors", []):
-        parts.append(f"[主体:{actor['text']}]")
-    for s in item.get("schedules", []):
+    for actor in item["actors"]:
+        role = actor.get("role")
+        parts.append(f"[主体:{actor['text']}{'/' + ROLE_LABELS[role] if role else ''}]")
+    for s in item["schedules"]:
         parts.append(f"[时间:{s['text']}/{KIND_LABELS.get(s['kind'], s['kind'])}]")
-    for t in item.get("targets", []):
+    for t in item["targets"]:
         parts.append(f"[目标:{t['count']}]")
-    for d in item.get("documents", []):
+    for d in item["documents"]:
         parts.append(f"[文件:《{d['title']}》]")
+    for x in item["deliverables"]:
+        parts.append(f"[成果:{x['text']}]")
     return " ".join(parts)
 
 
-def _print_outline(plan: dict[str, Any]) -> None:
+def _print_outline(plan: Plan) -> None:
     print(f"{plan['title'] or '（无标题）'}  {plan['year'] or ''}")
     for m in plan["preamble"]:
         print(f"  · {m['text']}")
 
-    def show(nodes: list[dict[str, Any]], depth: int) -> None:
+    def show(nodes: list[Node], depth: int) -> None:
         for n in nodes:
             print(f"{'  ' * depth}{n['marker']}{n['title']} {_facts_line(n)}".rstrip())
             for m in n["measures"]:

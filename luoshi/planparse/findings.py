@@ -8,7 +8,8 @@ number of clauses that share wording, not with the square of all clauses.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,10 +67,9 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
 
     def note(x: tuple[int, int, int, str], y: tuple[int, int, int, str], exact: bool) -> None:
         key = (min(x[0], y[0]), max(x[0], y[0]))
-        entry = pairs.setdefault(key, {"spans": [], "exact": False})
-        for c in (x, y):
-            if [c[1], c[2]] not in entry["spans"]:
-                entry["spans"].append([c[1], c[2]])
+        entry = pairs.setdefault(key, {"spans": set(), "exact": False})
+        entry["spans"].add((x[1], x[2]))
+        entry["spans"].add((y[1], y[2]))
         entry["exact"] = entry["exact"] or exact
 
     # Exact repeats: each occurrence pairs with the one before it, so a clause repeated
@@ -83,44 +83,87 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
     # Near repeats through shared shingles; a shingle found in many clauses says nothing
     # about any pair and would make the cost quadratic, so long posting lists are cut.
     index: dict[str, list[int]] = defaultdict(list)
-    shingle_sets = [_shingles(c[3]) for c in clauses]
-    for i, shingles in enumerate(shingle_sets):
-        if len(clauses[i][3]) < MIN_NEAR:
+    # only the sizes are kept: each clause's shingles live while it is compared, so memory
+    # stays with the index (capped posting lists), not with every clause's set
+    sizes = [0] * len(clauses)
+    for i, clause in enumerate(clauses):
+        if len(clause[3]) < MIN_NEAR:
             continue
-        candidates: dict[int, int] = defaultdict(int)
-        for sh in shingles:
-            posting = index[sh]
-            if len(posting) < MAX_POSTING:
-                for j in posting:
-                    candidates[j] += 1
-                posting.append(i)
+        shingles = _shingles(clause[3])
+        sizes[i] = len(shingles)
+        postings = [index[sh] for sh in shingles]
+        postings = [p for p in postings if len(p) < MAX_POSTING]
+        candidates = Counter(chain.from_iterable(postings))  # counted in C: the hot loop
+        for posting in postings:
+            posting.append(i)
         for j, shared in candidates.items():
             if clauses[i][0] == clauses[j][0] or clauses[i][3] == clauses[j][3]:
                 continue
-            union = len(shingles) + len(shingle_sets[j]) - shared
+            union = len(shingles) + sizes[j] - shared
             if union and shared / union >= NEAR:
                 note(clauses[j], clauses[i], False)
+    # Near repeats are grouped: six sentences built on one pattern ("市X局为该职位选派的责任
+    # 单位") are one finding with six places, not fifteen pairs. Exact repeats stay pairs.
     findings = []
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.get(i, i) != i:
+            i = parent[i]
+        return i
+
+    near = [(key, entry) for key, entry in sorted(pairs.items()) if not _exact(folded, measures, key, entry)]
+    for (a, b), _ in near:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, set[tuple[int, int]]] = {}
+    first: dict[int, int] = {}
+    for (a, _b), entry in near:
+        r = root(a)
+        groups.setdefault(r, set()).update(entry["spans"])
+        first.setdefault(r, a)
     for (a, b), entry in sorted(pairs.items()):
-        whole = (
-            folded[measures[a]["span"][0] : measures[a]["span"][1]]
-            == folded[measures[b]["span"][0] : measures[b]["span"][1]]
-        )
-        kind = "duplicate" if entry["exact"] or whole else "near_duplicate"
-        spans = sorted(entry["spans"])
-        message = (
-            "两句完全相同" if whole else ("两处表述重复" if kind == "duplicate" else "两处表述相近，可能重复")
-        )
+        if not _exact(folded, measures, (a, b), entry):
+            r = root(a)
+            if r in groups:
+                spans = sorted(groups.pop(r))
+                findings.append(
+                    {
+                        "kind": "near_duplicate",
+                        "spans": [list(sp) for sp in spans],
+                        "message": f"{len(spans)}处表述相近，可能重复：“{measures[first[r]]['text'][:20]}…”",
+                    }
+                )
+            continue
+        whole = _same_measure(folded, measures, a, b)
         findings.append(
-            {"kind": kind, "spans": spans, "message": f"{message}：“{measures[a]['text'][:20]}…”"}
+            {
+                "kind": "duplicate",
+                "spans": [list(sp) for sp in sorted(entry["spans"])],
+                "message": f"{'两句完全相同' if whole else '两处表述重复'}：“{measures[a]['text'][:20]}…”",
+            }
         )
     return findings
 
 
+def _same_measure(folded: str, measures: list[dict[str, Any]], a: int, b: int) -> bool:
+    return bool(
+        folded[measures[a]["span"][0] : measures[a]["span"][1]]
+        == folded[measures[b]["span"][0] : measures[b]["span"][1]]
+    )
+
+
+def _exact(folded: str, measures: list[dict[str, Any]], key: tuple[int, int], entry: dict[str, Any]) -> bool:
+    return bool(entry["exact"]) or _same_measure(folded, measures, *key)
+
+
 def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
     out = []
+    line, counted_to = 1, 0
     for m in PLACEHOLDER.finditer(folded):
-        line = folded.count("\n", 0, m.start()) + 1
+        line += folded.count("\n", counted_to, m.start())  # counted on from the last match: linear
+        counted_to = m.start()
         out.append(
             {
                 "kind": "placeholder",
@@ -131,8 +174,31 @@ def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:
     return out
 
 
+def _marker_for(marker: str, number: int) -> str:
+    """The marker `marker` would be with `number`: 三、 → 四、, （2） → （3）, 5. → 6."""
+    m = re.search(r"\d+", marker)
+    if m:
+        return marker[: m.start()] + str(number) + marker[m.end() :]
+    m = re.search(r"[一二三四五六七八九十]+", marker)
+    if m:
+        return marker[: m.start()] + _chinese(number) + marker[m.end() :]
+    return marker
+
+
+def _chinese(n: int) -> str:
+    digits = "一二三四五六七八九"
+    if n < 10:
+        return digits[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
+
+
 def _numbering(text: str, roots: list[Node], nodes: list[Node]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+
+    # the last number seen at each level, in document order: numbering that runs straight
+    # through sections (1.–5. under 一、, 6.–10. under 二、) is no gap
+    last_at: dict[int, int] = {}
 
     def check(siblings: list[Node]) -> None:
         by_level: dict[int, list[Node]] = defaultdict(list)
@@ -140,19 +206,22 @@ def _numbering(text: str, roots: list[Node], nodes: list[Node]) -> list[dict[str
             by_level[n.level].append(n)
         for same in by_level.values():
             expected = 1
-            for n in same:
+            for i, n in enumerate(same):
                 if n.number is None:
                     continue
+                if i == 0 and n.number != 1 and n.number == last_at.get(n.level, 0) + 1:
+                    expected = n.number
                 if n.number != expected:
                     what = "重复" if n.number < expected else "跳号"
                     out.append(
                         {
                             "kind": "numbering",
                             "spans": [list(n.title_span)],
-                            "message": f"编号{what}：“{n.marker}”前应为第{expected}项",
+                            "message": f"编号{what}：此处应为“{_marker_for(n.marker, expected)}”，实为“{n.marker}”",
                         }
                     )
                 expected = n.number + 1
+                last_at[n.level] = n.number
         for n in siblings:
             check(n.children)
 

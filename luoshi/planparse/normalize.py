@@ -30,6 +30,8 @@ _FOLD = {ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADIT
 # Full-width ASCII (！ to ～) to half-width, and the ideographic space.
 _FOLD.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 _FOLD[0x3000] = " "
+_FOLD[0xFE52] = "."  # ﹒ small full stop, a marker variant (1﹒)
+_FOLD[0xFE51] = "、"  # ﹑ small ideographic comma
 _FOLD[0xA0] = " "
 
 

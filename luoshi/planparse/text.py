@@ -18,7 +18,6 @@ MAX_BYTES = 20 * 1024 * 1024
 HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳])"
 )
-SENTENCE_END = "。！？!?；;：:”」』）)"
 
 
 def read_document(path: str | Path) -> str:
@@ -95,12 +94,42 @@ def _looks_binary(text: str) -> bool:
 # --- .docx -------------------------------------------------------------------------
 
 TASK_COLUMNS = {
-    "task": ("工作任务", "重点任务", "任务名称", "主要任务", "工作内容", "任务"),
-    "measure": ("具体措施", "工作措施", "主要措施", "措施", "具体内容", "工作举措"),
-    "lead": ("牵头单位", "牵头部门", "牵头领导"),
-    "responsible": ("责任单位", "责任部门", "承办单位"),
-    "support": ("配合单位", "协办单位", "参与单位"),
-    "due": ("完成时限", "完成时间", "时间节点", "时限要求", "时限"),
+    "task": (
+        "工作任务",
+        "重点任务",
+        "任务名称",
+        "主要任务",
+        "任务内容",
+        "项目名称",
+        "工作内容",
+        "工作事项",
+        "任务",
+    ),
+    "measure": (
+        "具体措施",
+        "工作措施",
+        "主要措施",
+        "任务落实及措施",
+        "落实措施",
+        "工作举措",
+        "具体内容",
+        "措施",
+    ),
+    "lead": (
+        "牵头单位",
+        "牵头部门",
+        "牵头处室",
+        "牵头科室",
+        "负责处室",
+        "负责科室",
+        "负责部门",
+        "负责单位",
+        "责任领导",
+        "牵头领导",
+    ),
+    "responsible": ("责任单位", "责任部门", "责任处室", "责任科室", "承办单位", "实施单位"),
+    "support": ("配合单位", "配合部门", "配合处室", "配合科室", "协办单位", "参与单位"),
+    "due": ("完成时限", "完成时间", "时间节点", "时限要求", "进度安排", "时限"),
 }
 ATTRIBUTE_LABEL = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位", "due": "完成时限"}
 
@@ -123,13 +152,16 @@ def _docx_text(data: bytes) -> str:
     lines: list[str] = []
     numbering = _Numbering(document)
     body = document.element.body
+    tables = _TaskTable()
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(child, document)
+            if paragraph.text.strip():
+                tables.roles = None  # text between two tables: the next one starts afresh
             lines.append(numbering.marker(child) + paragraph.text)
         elif tag == "tbl":
-            lines.extend(_table_lines(Table(child, document)))
+            lines.extend(_table_lines(Table(child, document), tables))
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
 
 
@@ -221,17 +253,39 @@ def _column_roles(header: list[str]) -> dict[str, int]:
     return roles
 
 
-def _table_lines(table: object) -> list[str]:
+class _TaskTable:
+    """The header of the last task table: a table that follows without a header row of its
+    own (a table continued across pages, split by Word) goes on with it, numbering included."""
+
+    roles: dict[str, int] | None = None
+    width = 0
+    number = 0
+    previous_task = ""
+
+
+def _is_task_table(roles: dict[str, int]) -> bool:
+    return ("task" in roles or "measure" in roles) and bool({"lead", "responsible", "due"} & set(roles))
+
+
+def _table_lines(table: object, state: _TaskTable | None = None) -> list[str]:
     rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]  # type: ignore[attr-defined]
     if not rows:
         return []
+    state = state or _TaskTable()
     roles = _column_roles(rows[0])
-    if "task" not in roles and "measure" not in roles or not ({"lead", "responsible", "due"} & set(roles)):
-        return ["\t".join(_unique(row)) for row in rows]
+    body = rows[1:]
+    if not _is_task_table(roles):
+        if state.roles is not None and len(rows[0]) == state.width:
+            roles, body = state.roles, rows  # a continuation: its first row is data
+        else:
+            state.roles = None
+            return ["\t".join(_unique(row)) for row in rows]
+    else:
+        state.roles, state.width, state.number, state.previous_task = roles, len(rows[0]), 0, ""
     lines: list[str] = []
-    previous_task = ""
-    number = 0
-    for row in rows[1:]:
+    previous_task = state.previous_task
+    number = state.number
+    for row in body:
         task = row[roles["task"]] if "task" in roles else ""
         if task and task != previous_task:
             number += 1
@@ -242,6 +296,7 @@ def _table_lines(table: object) -> list[str]:
         for role in ("lead", "responsible", "support", "due"):
             if role in roles and row[roles[role]]:
                 lines.append(f"{ATTRIBUTE_LABEL[role]}：{' '.join(row[roles[role]].split())}")
+    state.number, state.previous_task = number, previous_task
     return lines
 
 
@@ -256,7 +311,9 @@ def _unique(row: list[str]) -> list[str]:
 
 # --- .pdf --------------------------------------------------------------------------
 
-PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*\d{1,4}\s*[-—–－]*\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+PAGE_NUMBER = re.compile(
+    r"^\s*[-—–－]*\s*\d{1,4}\s*[-—–－]*\s*$|^\s*第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?\s*$|^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"
+)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -271,8 +328,23 @@ def _pdf_text(data: bytes) -> str:
         lines: list[str] = []
         full: list[bool] = []
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            # glyphs first: a page number "第 1 ⻚" or a heading "（⼆）" is only seen as one
+            # once its characters are the ordinary ones
+            pages = []
             for page in pdf.pages:
-                page_lines = [ln for ln in page.extract_text_lines() if not PAGE_NUMBER.match(ln["text"])]
+                page_lines = []
+                for ln in page.extract_text_lines():
+                    ln["text"] = fix_pdf_glyphs(ln["text"])
+                    if not PAGE_NUMBER.match(ln["text"]):
+                        page_lines.append(ln)
+                pages.append(page_lines)
+            running = _running_lines(pages)
+            for page_lines in pages:
+                page_lines = [
+                    ln
+                    for i, ln in enumerate(page_lines)
+                    if not ((i < 2 or i >= len(page_lines) - 2) and _running_key(ln["text"]) in running)
+                ]
                 if not page_lines:
                     continue
                 right = max(ln["x1"] for ln in page_lines)
@@ -286,6 +358,30 @@ def _pdf_text(data: bytes) -> str:
     if not "".join(lines).strip():
         raise PlanError("PDF 没有文字层（可能是扫描件），请提供 Word 或文本版本")
     return fix_pdf_glyphs(join_wrapped_lines(lines, full))
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_lines(pages: list[list[dict[str, object]]]) -> set[str]:
+    """Page headers and footers: the same line (numbers aside) among the first or last two
+    lines of at least half the pages, when there are two pages or more."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for page_lines in pages:
+        edge = page_lines[:2] + page_lines[-2:]
+        for key in {_running_key(str(ln["text"])) for ln in edge}:
+            seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if k and n >= max(2, (len(pages) + 1) // 2)}
+
+
+# Traditional forms that PDF fonts draw with the glyph of the simplified character: in a
+# document written in simplified characters they are the simplified ones.
+SHARED_GLYPHS = {"戶": "户", "內": "内", "吳": "吴", "黃": "黄", "眞": "真", "淸": "清", "値": "值", "兌": "兑", "敎": "教", "衆": "众", "爲": "为"}  # fmt: skip
+SIMPLIFIED_MARKS = "们这为国发说对时会经过还进"
+TRADITIONAL_MARKS = "們這為國發說對時會經過還進"
 
 
 # CJK Radicals Supplement forms that PDF fonts use for whole simplified characters; NFKC
@@ -311,7 +407,19 @@ def fix_pdf_glyphs(text: str) -> str:
         return c
 
     # A font may draw the dash "——" as one two-em dash glyph.
-    return "".join(ordinary(c) for c in text).replace("⸺", "——").replace("⸻", "———")
+    text = "".join(ordinary(c) for c in text).replace("⸺", "——").replace("⸻", "———")
+    simplified = sum(text.count(c) for c in SIMPLIFIED_MARKS)
+    if simplified > sum(text.count(c) for c in TRADITIONAL_MARKS):
+        text = text.translate({ord(k): v for k, v in SHARED_GLYPHS.items()})
+    return text
+
+
+def _ends_sentence(line: str) -> bool:
+    """A closing bracket or quote ends a sentence only after a stop (…。” or …。）); a full
+    line ending in ）or ” otherwise goes on ("（责任单位：…）要按时…")."""
+    if line.endswith(tuple("。！？!?；;：:")):
+        return True
+    return len(line) > 1 and line[-1] in "”」』）)" and line[-2] in "。！？!?"
 
 
 def join_wrapped_lines(lines: list[str], full: list[bool] | None = None) -> str:
@@ -328,7 +436,7 @@ def join_wrapped_lines(lines: list[str], full: list[bool] | None = None) -> str:
         if not stripped:
             last_full = False
             continue
-        if out and last_full and not out[-1].endswith(tuple(SENTENCE_END)):
+        if out and last_full and not _ends_sentence(out[-1]):
             starts_new = HEADING_START.match(stripped) or re.match(r"^(牵头|责任|配合|完成)", stripped)
             if not starts_new:
                 out[-1] += stripped

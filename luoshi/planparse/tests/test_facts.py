@@ -99,7 +99,9 @@ def test_targets(sentence, count) -> None:
     [
         "近5年来成效明显。",
         "选拔35岁以下干部。",
-        "心得不少于1000字。",
+        "建设一支高素质专业化干部队伍。",
+        "抓好四支队伍建设。",
+        "坚持“三个代表”重要思想。",
         "每次不少于1小时。",
         "产能6万管/日。",
         "增长15%左右。",
@@ -116,6 +118,21 @@ def test_targets(sentence, count) -> None:
 )
 def test_numbers_that_are_no_targets(sentence) -> None:
     assert one(sentence, "targets") == []
+
+
+@pytest.mark.parametrize(
+    "sentence,count,unit",
+    [
+        ("心得不少于1000字。", 1000, "字"),  # the whole unit
+        ("每年培训党员100人以上。", 100, "人"),
+        ("覆盖1.5万人。", 15000, "人"),
+        ("组织300余名党员志愿者。", 300, "名党员志愿者"),
+        ("全年组织安全检查1次。", 1, "次"),
+    ],
+)
+def test_targets_with_qualifiers_and_large_numbers(sentence, count, unit) -> None:
+    targets = one(sentence, "targets")
+    assert [(t["count"], t["unit"]) for t in targets] == [(count, unit)]
 
 
 def test_documents_keep_nested_quotes() -> None:

@@ -49,3 +49,17 @@ def test_empty_headings_are_reported() -> None:
     plan = parse("一、甲\n二、乙\n内容。\n")
     [finding] = kinds(plan, "empty_heading")
     assert "甲" in finding["message"]
+
+
+def test_sentences_on_one_pattern_are_one_finding_not_a_pair_each() -> None:
+    lines = [f"{i}.选派{u}干部。市{u}局为该职位选派的责任单位。" for i, u in enumerate("建财教卫", 1)]
+    plan = parse("一、要求\n" + "\n".join(lines) + "\n")
+    near = [f for f in plan["findings"] if f["kind"] == "near_duplicate"]
+    assert len(near) == 1 and len(near[0]["spans"]) == 4
+    assert near[0]["message"].startswith("4处表述相近")
+
+
+def test_numbering_that_runs_through_sections_is_no_gap() -> None:
+    plan = parse("一、甲\n1.做好甲。\n2.做好乙。\n二、乙\n3.做好丙。\n5.做好丁。\n")
+    numbering = [f["message"] for f in plan["findings"] if f["kind"] == "numbering"]
+    assert numbering == ["编号跳号：此处应为“4.”，实为“5.”"]
