@@ -129,10 +129,19 @@ def _owners(
         )
         is_object = _is_object(sentence, offset, actor) or (joined and previous_object)
         previous_end, previous_object = actor["span"][1], is_object
-        if actor.get("attribute") == "lead" and actor.get("org"):
+        role = actor.get("role")
+        if (role == "lead" or actor.get("attribute") == "lead") and actor.get("org"):
             lead = actor["org"]
             responsible.append(actor["org"])
             source = "attribute"
+            continue
+        if role == "cooperating" and actor.get("org"):
+            # 配合/协办: named on the task beside the owners, not owing it themselves.
+            related.append(actor["org"])
+            source = source or "attribute"
+            continue
+        if role == "addressed" and actor.get("org"):
+            related.append(actor["org"])
             continue
         if actor.get("attribute") and actor.get("org"):
             responsible.append(actor["org"])

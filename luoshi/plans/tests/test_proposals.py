@@ -72,3 +72,18 @@ def test_item_attributes_lead_every_measure_of_the_item() -> None:
     ]
     assert [d.lead for d in result] == [8, 8]
     assert result[0].responsible == [4] and result[1].responsible == [4, 5]
+
+
+def test_a_bracketed_note_proposes_the_lead_and_names_the_cooperating_unit(persona) -> None:
+    """（A牵头，B配合） closes the sentence: A leads and owes it, B is named beside it."""
+    from luoshi.orgs.models import Organization
+    from luoshi.plans import actions
+
+    text = "2026年机关党建工作要点\n一、加强组织建设\n（一）健全制度。制定党支部工作考核办法（办公室牵头，人事处配合）。\n"
+    plan = actions.import_plan(acting_user=persona("jgdw"), data=text.encode(), filename="要点.txt")
+    proposal = plan.proposals.get(title__contains="考核办法")
+    office = Organization.objects.get(name="办公室")
+    personnel = Organization.objects.get(name="人事处")
+    assert proposal.lead_org == office
+    assert office in proposal.responsible_orgs.all()
+    assert personnel in proposal.related_orgs.all() and personnel not in proposal.responsible_orgs.all()
