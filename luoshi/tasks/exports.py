@@ -33,7 +33,9 @@ def row_height(values: list[Any], widths: list[int], line_points: float = 13.5) 
     lines = 1
     for value, width in zip(values, widths, strict=False):
         text = "" if value is None else str(value)
-        units = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+        # A CJK character is 3 UTF-8 bytes and takes two width units, ASCII one byte and one
+        # unit: (bytes + characters) / 2 counts both without a loop in Python.
+        units = (len(text.encode()) + len(text)) // 2
         lines = max(lines, -(-units // max(width - 1, 1)))
     return min(lines, 15) * line_points + 3
 
