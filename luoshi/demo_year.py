@@ -71,16 +71,23 @@ def _evidence(report: Report, rng: random.Random) -> None:
     Evidence.objects.create(report=report, **store_upload(upload))
 
 
+# The hours of the day things happen in the demo, so that a report, its review and the
+# history rows of an occurrence tell one story.
+SENT_HOUR, RETURN_HOUR, ACCEPT_HOUR = 11, 10, 15
+
+
 def _report(occ: Occurrence, author: User, day: dt.date, rng: random.Random) -> Report:
     text = rng.choice(REPORT_TEXTS).format(n=rng.randint(8, 15))
     report = Report.objects.create(occurrence=occ, author=author, text=text, count=occ.target_count)
-    Report.objects.filter(pk=report.pk).update(created_at=_at(day, rng.randint(9, 17)))
+    Report.objects.filter(pk=report.pk).update(created_at=_at(day, SENT_HOUR), updated_at=_at(day, SENT_HOUR))
     return report
 
 
-def _change(occ: Occurrence, old: str, new: str, by: User | None, day: dt.date, reason: str) -> None:
+def _change(
+    occ: Occurrence, old: str, new: str, by: User | None, day: dt.date, reason: str, hour: int = SENT_HOUR
+) -> None:
     change = StatusChange.objects.create(occurrence=occ, old=old, new=new, by=by, reason=reason)
-    StatusChange.objects.filter(pk=change.pk).update(at=_at(day, 18))
+    StatusChange.objects.filter(pk=change.pk).update(at=_at(day, hour))
 
 
 def current_demo_year(today: dt.date) -> tuple[int, str]:
@@ -147,6 +154,8 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
             duty__task__plan=plan, org=first_branch, due_date__lt=today
         ).order_by("-due_date", "-id")[:2]
         forced = {o.pk: roll for o, roll in zip(latest, (0.87, 0.99), strict=False)}
+    # A year long past has nothing left waiting for review: the office closed it.
+    finished_year = as_of > dt.date(year, 12, 31)
     with transaction.atomic():
         if lands_zhibu1:
             _event_due_soon(plan, office, today)
@@ -181,7 +190,7 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
             if rng.random() < 0.3:
                 _evidence(first, rng)
             _change(occ, OccurrenceStatus.NOT_STARTED, OccurrenceStatus.SUBMITTED, author, sent, "报送进展")
-            if roll >= 0.90:
+            if roll >= 0.90 and not finished_year:
                 occ.status = OccurrenceStatus.SUBMITTED
                 occ.save(update_fields=["status"])
                 continue
@@ -191,7 +200,7 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
                 Report.objects.filter(pk=first.pk).update(
                     status=ReportStatus.RETURNED,
                     reviewed_by=office,
-                    reviewed_at=_at(reviewed, 10),
+                    reviewed_at=_at(reviewed, RETURN_HOUR),
                     review_comment=comment,
                 )
                 _change(
@@ -201,6 +210,7 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
                     office,
                     reviewed,
                     f"退回：{comment}",
+                    RETURN_HOUR,
                 )
                 if occ.pk in forced:
                     occ.status = OccurrenceStatus.RETURNED
@@ -214,11 +224,19 @@ def build_year(seed: int, year: int, as_of: dt.date, lands_zhibu1: bool = False)
                 )
                 reviewed = sent + dt.timedelta(days=rng.randint(1, 3))
             Report.objects.filter(pk=first.pk).update(
-                status=ReportStatus.ACCEPTED, reviewed_by=office, reviewed_at=_at(reviewed, 15)
+                status=ReportStatus.ACCEPTED, reviewed_by=office, reviewed_at=_at(reviewed, ACCEPT_HOUR)
             )
             occ.status = OccurrenceStatus.DONE
             occ.achieved_count = occ.target_count or 0
-            occ.completed_at = _at(sent, 17)
+            occ.completed_at = _at(reviewed, ACCEPT_HOUR)
             occ.save(update_fields=["status", "achieved_count", "completed_at"])
-            _change(occ, OccurrenceStatus.SUBMITTED, OccurrenceStatus.DONE, office, reviewed, "审核通过")
+            _change(
+                occ,
+                OccurrenceStatus.SUBMITTED,
+                OccurrenceStatus.DONE,
+                office,
+                reviewed,
+                "审核通过",
+                ACCEPT_HOUR,
+            )
     return result

@@ -53,7 +53,7 @@ def completion_status(counts: dict[str, int]) -> str:
     if counts["total"] and counts.get("done", 0) == counts["total"]:
         return "已完成"
     if counts.get("late", 0):
-        return "逾期未完成"
+        return "已逾期"
     if counts.get("done", 0) or counts.get("waiting", 0) or counts.get("returned", 0):
         return "进行中"
     return "未开始" if counts["total"] else "无事项"
@@ -91,7 +91,7 @@ def export_ledger(*, acting_user: Any, filters: OccurrenceFilters) -> tuple[str,
                 # 工作任务 is the plan's item (（一）抓好学习贯彻), 具体措施 the task itself.
                 "title": t.measure.heading if t.measure and t.measure.heading != t.section else t.title,
                 "measure": t.title,
-                "lead": t.duty.lead_org.name if t.duty.lead_org else "",
+                "lead": t.duty.lead_org.display_name if t.duty.lead_org else "",
                 "responsible": r["responsible"],
                 "due": t.last_due if t.counts["total"] == 1 and t.last_due else t.duty.schedule_label(),
                 "progress": r["progress"] + (f"\n最新进展：{narrative}" if narrative else ""),

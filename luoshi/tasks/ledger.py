@@ -15,6 +15,7 @@ from django.utils import timezone
 from luoshi.accounts.choices import Role
 from luoshi.tasks.models import Task
 from luoshi.work import rules
+from luoshi.work.choices import Bucket
 from luoshi.work.filters import OccurrenceFilters, occurrences_for
 from luoshi.work.models import Occurrence
 
@@ -73,7 +74,7 @@ def ledger_occurrences(user: Any, f: OccurrenceFilters) -> QuerySet[Occurrence]:
 def progress_text(task: Task) -> str:
     """进展情况 of a ledger row: counts first, then the target."""
     c = task.counts
-    parts = [f"已完成 {c.get('done', 0)}/{c['total']}"]
+    parts = [f"完成 {c.get('done', 0)}/{c['total']} 项"]
     if task.target:
         parts.append(f"目标 {task.achieved}/{task.target}{task.duty.target_unit}")
     for bucket, label in (("late", "逾期"), ("returned", "退回"), ("waiting", "待审核")):
@@ -115,7 +116,7 @@ def occurrence_export_rows(user: Any, f: OccurrenceFilters) -> Iterator[dict[str
                 "org": o.org.name,
                 "period": o.period,
                 "due": o.due_date,
-                "status": rules.light_of(o, today).label if o.status != "done" else "已完成",
+                "status": Bucket(rules.bucket_of(o, today)).label,
                 "target": f"{o.achieved_count}/{o.target_count}" if o.target_count else "",
                 "progress": f"{text}（{at.date():%Y-%m-%d}）" if text else "",
             }

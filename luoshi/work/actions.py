@@ -437,6 +437,7 @@ def review_report(*, acting_user: Any, report: Report, decision: str, comment: s
             actor=acting_user,
             obj=report,
             object_repr=f"审核进展报告：{occ}"[:200],
+            message=("审核通过" if decision == ReviewDecision.ACCEPT else f"退回：{comment}")[:300],
             before={"status": ReportStatus.SUBMITTED},
             after={"status": new_status, "comment": comment},
         )

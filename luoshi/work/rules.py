@@ -131,8 +131,9 @@ def bucket_counts(occurrences: QuerySet[Occurrence], today: dt.date | None = Non
 # --- who owes, who reports, who reviews ------------------------------------------------
 
 # Roles that act for their own organisation only, not for the subtree below it: the plan
-# office's own 待办 are 机关党委's, not every branch's; a leader's are the Party group's.
-OWN_ORG_ONLY = {Role.PLAN_OFFICE, Role.LEADER, Role.DISCIPLINE, Role.MEMBER}
+# office's own 待办 are 机关党委's, not every branch's; a leader's are the Party group's. A
+# member sees what their branch owes, as its secretary does (read-only).
+OWN_ORG_ONLY = {Role.PLAN_OFFICE, Role.LEADER, Role.DISCIPLINE}
 
 
 def owed_by(user: Any) -> QuerySet[Occurrence]:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,7 +80,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["org_count"] = Organization.objects.visible_to(user).count()
     if user.role == Role.MEMBER and user.org is not None:
-        context["branch_open"] = occurrence_list(owed.filter(rules.open_q()))[:10]
+        branch_open = list(occurrence_list(owed.filter(rules.open_q()))[:10])
+        for o in branch_open:
+            o.light = rules.light_of(o, today)
+        context["branch_open"] = branch_open
     return render(request, "work/home.html", context)
 
 
@@ -148,7 +151,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """待我审核: the reports waiting for this user's review, oldest first, paged."""
     if rules.review_scope(request.user) is None:
         return deny(request, "您没有审核权限。")
-    waiting = occurrence_list(rules.reviewable_by(request.user)).order_by("updated_at", "id")
+    waiting = (
+        occurrence_list(rules.reviewable_by(request.user))
+        .annotate(submitted_at=Max("reports__created_at"))
+        .order_by("submitted_at", "id")
+    )
     page = paginate(request, waiting)
     return render(request, "work/review_queue.html", {"page": page})
 
@@ -192,15 +199,21 @@ def _occurrence_page(
     can_review = rules.can_review(request.user, occ)
     reports = list(occ.reports.all())
     latest_return = next((r for r in reversed(reports) if r.status == "returned"), None)
+    if occ.status != OccurrenceStatus.RETURNED:
+        latest_return = None
+    if report_form is None and can_report and latest_return is not None:
+        # Correcting a returned report starts from what was sent, not from a blank form.
+        report_form = ReportForm(initial={"text": latest_return.text, "count": latest_return.count})
     context = {
         "occ": occ,
+        "can_report": can_report,
         "task": getattr(occ.duty, "task", None),
         "light": rules.light_of(occ),
         "reports": reports,
         "changes": occ.changes.all(),
         "report_form": (report_form or ReportForm()) if can_report else None,
         "can_review": can_review,
-        "latest_return": latest_return if occ.status == OccurrenceStatus.RETURNED else None,
+        "latest_return": latest_return,
         "next_in_queue": _next_in_queue(request.user, occ) if can_review else None,
         "previewable": PREVIEWABLE,
     }

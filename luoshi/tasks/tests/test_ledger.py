@@ -111,7 +111,7 @@ def test_excel_export_has_the_official_layout_and_never_more_than_the_screen(log
     task_rows = [row for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, int)]
     assert all(row[2].alignment.wrap_text and row[6].alignment.wrap_text for row in task_rows)
     statuses = {r[7] for r in numbered}
-    assert statuses <= {"已完成", "逾期未完成", "进行中", "未开始", "无事项"}
+    assert statuses <= {"已完成", "已逾期", "进行中", "未开始", "无事项"}
     progress = [r[6] for r in numbered if r[6] and "最新进展" in r[6]]
     assert progress, "进展情况 carries the latest report's narrative"
     title = response["Content-Disposition"]

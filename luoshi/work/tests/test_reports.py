@@ -285,3 +285,29 @@ def test_the_worker_command_marks_overdue_once(capsys) -> None:
     occ.refresh_from_db()
     assert occ.status == OccurrenceStatus.OVERDUE
     assert "已标记逾期事项" in capsys.readouterr().out
+
+
+def test_a_returned_report_is_corrected_from_what_was_sent_and_the_audit_says_why(login_as, persona) -> None:
+    from luoshi.work.actions import review_report, submit_report
+
+    occ = open_occurrence()
+    report = submit_report(acting_user=persona("zhibu1"), occurrence=occ, text="初次报送的内容。", count=2)
+    review_report(acting_user=persona("jgdw"), report=report, decision="return", comment="请补充人数")
+    page = login_as("zhibu1").get(f"/work/occurrences/{occ.pk}/")
+    form = page.context["report_form"]
+    assert form["text"].value() == "初次报送的内容。" and form["count"].value() == 2
+    assert "请按意见修改后重新报送" in page.content.decode()
+    watcher = login_as("dangyuan1").get(f"/work/occurrences/{occ.pk}/").content.decode()
+    assert "已退回报送单位修改" in watcher and "请按意见修改后重新报送" not in watcher
+    event = (
+        AuditEvent.objects.filter(object_type="work.report", object_id=str(report.pk))
+        .order_by("-seq")
+        .first()
+    )
+    assert event.message == "退回：请补充人数"
+
+
+def test_a_member_sees_what_the_branch_owes_as_its_secretary_does(login_as) -> None:
+    member = login_as("dangyuan1").get("/work/my/").context["counts"]
+    secretary = login_as("zhibu1").get("/work/my/").context["counts"]
+    assert member == secretary
