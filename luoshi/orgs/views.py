@@ -21,6 +21,8 @@ from luoshi.orgs.models import Organization, Person, Post
 
 def org_tree(request: HttpRequest) -> HttpResponse:
     """The whole tree in scope, in one query, with each organisation's own member count."""
+    if request.user.scope_kind() == "none":
+        return deny(request, "安全管理员和审计管理员不查看组织与人员等业务数据。")
     orgs = list(
         Organization.objects.visible_to(request.user)
         .annotate(member_count=Count("people", distinct=True))

@@ -30,3 +30,9 @@ def test_the_audit_log_shows_roles_in_chinese_and_what_was_denied(login_as) -> N
     page = login_as("auditadmin").get("/audit/?action=denied").content.decode()
     assert "组织管理员" in page and "org_staff" not in page
     assert "页面 /work/calendar/" in page
+
+
+def test_the_security_administrator_is_told_why_there_is_no_organisation_page(login_as) -> None:
+    page = login_as("secadmin").get("/orgs/")
+    assert page.status_code == 403 and "不查看组织与人员" in page.content.decode()
+    assert ("orgs:tree", "组织机构") not in login_as("secadmin").get("/").context["nav"]
