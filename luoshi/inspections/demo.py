@@ -101,7 +101,9 @@ def build(year: int = 2022) -> dict[str, int]:
     branches = list(
         Organization.objects.filter(kind="branch", parent=discipline.parent).order_by("order", "id")
     )[:9]
-    team = list(Person.objects.filter(org=discipline).order_by("id")[:3])
+    team = list(Person.objects.filter(org=discipline).order_by("id")[:3]) or list(
+        Person.objects.filter(org=discipline.parent).order_by("id")[:3]
+    )
     if len(branches) < 9:
         return {}
     categories = {c.name: c for c in actions.categories()}
