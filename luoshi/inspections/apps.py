@@ -15,7 +15,7 @@ class InspectionsConfig(AppConfig):
         registry.add_menu_entry(
             "inspections:home",
             "巡察整改",
-            order=30,
+            order=35,
             visible=lambda user: (
                 user.role in (Role.DISCIPLINE, Role.PLAN_OFFICE, Role.LEADER, Role.ORG_STAFF)
             ),
