@@ -397,3 +397,20 @@ def verify(request: HttpRequest, measure_id: Id, payload: VerifyIn) -> dict[str,
         acting_user=request.user, measure=m, decision=payload.decision, comment=payload.comment
     )
     return measure_json(Measure.objects.get(pk=m.pk))
+
+
+@router.get("/finding-categories")
+def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
+    """问题类别 in use (the usual six unless discipline staff added more)."""
+    return [{"id": c.pk, "name": c.name} for c in actions.categories()]
+
+
+class CategoryIn(Schema):
+    name: str
+
+
+@router.post("/finding-categories", response={201: dict})
+def add_category(request: HttpRequest, payload: CategoryIn) -> Status:
+    """Discipline staff add a category."""
+    c = actions.add_category(acting_user=request.user, name=payload.name)
+    return Status(201, {"id": c.pk, "name": c.name})

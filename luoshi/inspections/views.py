@@ -166,6 +166,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "stats": stats.round_stats(round_, visible),
         "inspected": inspected,
+        "unconfirmed": any(i.confirmed_at is None for i in inspected),
         "stages": round_.stages.all(),
         "members": round_.members.all(),
         "manage": manage,

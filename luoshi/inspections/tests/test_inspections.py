@@ -464,3 +464,39 @@ def test_import_refuses_a_file_that_is_not_a_workbook(login_as, persona) -> None
     text = page.content.decode()
     assert "导入未完成" in text and "第3行" in text
     assert not round_.findings.exists()
+
+
+def test_categories_are_configurable_by_discipline_staff(client, api_token) -> None:
+    jijian = {"authorization": f"Bearer {api_token('jijian')}"}
+    names = [c["name"] for c in client.get("/api/finding-categories", headers=jijian).json()]
+    assert names[:6] == ["政治建设", "思想建设", "组织建设", "作风建设", "纪律建设", "制度建设"]
+    added = client.post(
+        "/api/finding-categories", {"name": "廉政建设"}, content_type="application/json", headers=jijian
+    )
+    assert added.status_code == 201
+    again = client.post(
+        "/api/finding-categories", {"name": "廉政建设"}, content_type="application/json", headers=jijian
+    )
+    assert again.status_code == 400 and "已存在" in again.json()["detail"]
+    office = {"authorization": f"Bearer {api_token('jgdw')}"}
+    assert (
+        client.post(
+            "/api/finding-categories", {"name": "X"}, content_type="application/json", headers=office
+        ).status_code
+        == 403
+    )
+
+
+def test_the_openapi_document_lists_the_inspection_calls(client, api_token) -> None:
+    paths = client.get(
+        "/api/openapi.json", headers={"authorization": f"Bearer {api_token('jijian')}"}
+    ).json()["paths"]
+    for path in (
+        "/api/inspections",
+        "/api/inspections/{round_id}",
+        "/api/findings/{finding_id}",
+        "/api/rectifications/{measure_id}",
+        "/api/inspections/{round_id}/rechecks",
+        "/api/rectifications/{measure_id}/verify",
+    ):
+        assert path in paths, path
