@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/report/", views.report_submit, name="report_submit"),
     path("rounds/<int:pk>/recheck/", views.recheck, name="recheck"),
     path("rounds/<int:pk>/export/<str:which>.xlsx", views.export, name="export"),
+    path("rounds/<int:pk>/orgs/<int:org>/<str:which>.docx", views.document, name="document"),
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/measures/", views.measure_new, name="measure_new"),
     path("findings/<int:pk>/close/", views.finding_close, name="finding_close"),

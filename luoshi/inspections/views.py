@@ -349,6 +349,42 @@ def export(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     return response
 
 
+def document(request: HttpRequest, pk: int, org: int, which: str) -> HttpResponse:
+    """反馈意见 (feedback) or 整改情况报告 (report) of one inspected organisation, .docx."""
+    from urllib.parse import quote
+
+    from luoshi.inspections.documents import feedback_docx, rectification_report_docx
+
+    round_ = _round(request, pk)
+    inspected = round_.inspected.select_related("org").filter(org_id=org).first()
+    if inspected is None or which not in ("feedback", "report"):
+        return deny(request, "该单位不是本轮被巡察单位。")
+    findings = list(
+        Finding.objects.visible_to(request.user)
+        .filter(round=round_, org=inspected.org)
+        .select_related("category")
+        .prefetch_related("measures__duty__occurrences")
+    )
+    if not findings and not actions.can_manage(request.user, round_):
+        return deny(request, "您无权查看该单位的巡察问题。")
+    today = timezone.localdate()
+    if which == "feedback":
+        content, name = feedback_docx(round_, inspected.org, findings, today), "反馈意见"
+    else:
+        report = round_.reports.filter(org=inspected.org).first()
+        content, name = (
+            rectification_report_docx(round_, inspected.org, findings, report, today),
+            "整改情况报告",
+        )
+    record(AuditAction.EXPORT, actor=request.user, obj=round_, message=f"导出{inspected.org.name}{name}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = quote(f"{inspected.org.name}{name}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
 def _finding(request: HttpRequest, pk: int) -> Finding:
     return get_visible_or_404(Finding.objects.select_related("round", "org", "category"), request.user, pk=pk)
 

@@ -500,3 +500,25 @@ def test_the_openapi_document_lists_the_inspection_calls(client, api_token) -> N
         "/api/rectifications/{measure_id}/verify",
     ):
         assert path in paths, path
+
+
+def test_feedback_and_report_documents_are_official_docx(login_as, persona) -> None:
+    from docx import Document
+
+    regular = Round.objects.get(year=2022, kind=RoundKind.REGULAR)
+    org = persona("zhibu1").org
+    for which, title in (("feedback", "反馈意见"), ("report", "整改情况的报告")):
+        answer = login_as("zhibu1").get(f"/inspections/rounds/{regular.pk}/orgs/{org.pk}/{which}.docx")
+        assert answer.status_code == 200
+        doc = Document(io.BytesIO(answer.content))
+        assert title in doc.paragraphs[0].text
+        assert doc.paragraphs[0].runs[0].font.name == "方正小标宋简体"
+        text = "\n".join(p.text for p in doc.paragraphs)
+        for f in Finding.objects.filter(round=regular, org=org):
+            assert f.description in text
+        assert "2022" not in text.split("\n")[0]
+    other = persona("zhibu2").org
+    assert (
+        login_as("zhibu1").get(f"/inspections/rounds/{regular.pk}/orgs/{other.pk}/feedback.docx").status_code
+        == 403
+    )
