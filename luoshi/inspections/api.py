@@ -269,6 +269,35 @@ def rectification_report(request: HttpRequest, round_id: Id, payload: ReportIn) 
     return Status(201, {"id": rep.pk, "org": _org(org), "submitted_at": rep.created_at})
 
 
+class RecheckPage(Paged):
+    held: dict[str, Any]
+
+
+@router.get("/inspections/{round_id}/rechecks", response=RecheckPage)
+def list_rechecks(
+    request: HttpRequest, round_id: Id, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """A follow-up round's re-checks, with how many closed findings held."""
+    r = get_object_or_404(Round.objects.visible_to(request.user), pk=round_id)
+    rows = r.rechecks.filter(finding__in=Finding.objects.visible_to(request.user)).select_related(
+        "finding__org"
+    )
+    count, page = page_of(rows.order_by("at", "id"), limit, offset)
+    actions.record_view(request.user, r, "回头看复查")
+    items = [
+        {
+            "id": c.pk,
+            "finding": c.finding_id,
+            "org": _org(c.finding.org),
+            "result": c.result,
+            "reason": c.reason,
+            "at": c.at,
+        }
+        for c in page
+    ]
+    return {"items": items, "count": count, "held": stats.held_counts(rows)}
+
+
 class RecheckIn(Schema):
     finding: Id
     result: str

@@ -522,3 +522,17 @@ def test_feedback_and_report_documents_are_official_docx(login_as, persona) -> N
         login_as("zhibu1").get(f"/inspections/rounds/{regular.pk}/orgs/{other.pk}/feedback.docx").status_code
         == 403
     )
+
+
+def test_the_follow_up_reports_how_many_closed_findings_held(client, api_token) -> None:
+    follow = Round.objects.get(year=2022, kind=RoundKind.FOLLOW_UP)
+    answer = client.get(
+        f"/api/inspections/{follow.pk}/rechecks", headers={"authorization": f"Bearer {api_token('lingdao')}"}
+    )
+    body = answer.json()
+    assert body["count"] == 6
+    assert body["held"] == {"checked": 6, "held": 4, "reopened": 2, "held_rate": "67%"}
+    mine = client.get(
+        f"/api/inspections/{follow.pk}/rechecks", headers={"authorization": f"Bearer {api_token('zhibu1')}"}
+    )
+    assert mine.json()["count"] == 1 and mine.json()["items"][0]["result"] == "reopened"
