@@ -268,6 +268,9 @@ def build_demo(password: str | None = None, seed: int = 2022) -> str:
             message=f"生成演示单位：{len(orgs)}个组织、{len(people)}名人员、{len(ACCOUNTS)}个账户；"
             f"发布工作要点：{published}",
         )
+        from luoshi.inspections.demo import build as build_inspections  # noqa: I001
+
+        build_inspections()
         if years[-1].get("note"):
             print(years[-1]["note"])
     return password

@@ -458,3 +458,100 @@ def review_many(*, acting_user: Any, reports: Iterable[Report]) -> tuple[int, li
         else:
             accepted += 1
     return accepted, refusals
+
+
+# --- one duty for one organisation (rectification measures) ----------------------------
+
+
+def create_single_duty(
+    *,
+    acting_user: Any,
+    unit: Any,
+    year: int,
+    kind: str,
+    title: str,
+    lead_org: Any,
+    org: Any,
+    due_date: dt.date,
+    period_label: str = "",
+) -> Occurrence:
+    """A duty owed by one organisation by one explicit date (a rectification measure with
+    its 整改时限): the duty and its single occurrence, in the caller's transaction. The
+    schedule is "once", so reminders and lights treat it like any one-off task."""
+    if acting_user.role not in CREATORS.get(kind, set()):
+        raise refuse_access("您不能下发此类事项。", actor=acting_user)
+    root = scope_path(acting_user)
+    if root is None or any(
+        not o.path.startswith(root) for o in (unit, org, *([lead_org] if lead_org else []))
+    ):
+        raise refuse_access("责任单位超出您的管理范围。", actor=acting_user)
+    title = (title or "").strip()
+    if not title:
+        raise ActionRefused("请填写事项内容。")
+    label = (period_label or f"{due_date.year}年{due_date.month}月{due_date.day}日前")[:40]
+    with transaction.atomic():
+        duty = Duty.objects.create(
+            kind=kind,
+            title=title[:500],
+            unit=unit,
+            year=year,
+            lead_org=lead_org,
+            created_by=acting_user,
+            schedule_kind="once",
+            schedule_text=label,
+        )
+        duty.responsible_orgs.add(org)
+        occurrence = Occurrence.objects.create(
+            duty=duty, org=org, period=label, period_start=timezone.localdate(), due_date=due_date
+        )
+        record(AuditAction.CREATE, actor=acting_user, obj=duty, message=f"下发：{org}，{label}")
+    return occurrence
+
+
+def review_rectification_report(
+    *, acting_user: Any, report: Report, decision: str, comment: str = ""
+) -> Report:
+    """The inspecting side (discipline staff) verifies a report on a rectification measure:
+    the same review as `review_report`, for a reviewer the plan's review scope does not
+    name. Other duties, and other users, go through `review_report`."""
+    occurrence = report.occurrence
+    if occurrence.duty.kind != DutyKind.RECTIFICATION or acting_user.role != Role.DISCIPLINE:
+        return review_report(acting_user=acting_user, report=report, decision=decision, comment=comment)
+    root = scope_path(acting_user)
+    if root is None or not occurrence.org.path.startswith(root):
+        raise refuse_access("您不能审核该报告。", actor=acting_user, obj=report)
+    if decision not in ReviewDecision.values:
+        raise ActionRefused("审核结论只能是“通过”或“退回”。")
+    comment = (comment or "").strip()
+    if decision == ReviewDecision.RETURN and not comment:
+        raise ActionRefused("退回时请填写审核意见，说明需要补充或修改的内容。")
+    new_status = ReportStatus.ACCEPTED if decision == ReviewDecision.ACCEPT else ReportStatus.RETURNED
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Report.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
+            status=new_status,
+            reviewed_by=acting_user,
+            reviewed_at=now,
+            review_comment=comment[:500],
+            version=F("version") + 1,
+        )
+        if claimed != 1:
+            raise ActionRefused("该报告已被审核，无需重复操作。")
+        occ = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+        if decision == ReviewDecision.ACCEPT:
+            _change_status(occ, OccurrenceStatus.DONE, by=acting_user, reason="验收通过")
+            occ.completed_at = now
+        else:
+            _change_status(occ, OccurrenceStatus.RETURNED, by=acting_user, reason=f"退回：{comment}")
+        occ.version += 1
+        occ.save(update_fields=["status", "completed_at", "version", "updated_at"])
+        record(
+            AuditAction.UPDATE,
+            actor=acting_user,
+            obj=report,
+            object_repr=f"验收整改报告：{occ}"[:200],
+            before={"status": ReportStatus.SUBMITTED},
+            after={"status": new_status, "comment": comment},
+        )
+    report.refresh_from_db()
+    return report

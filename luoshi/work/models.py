@@ -279,3 +279,33 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class TargetCredit(models.Model):
+    """One record counted toward an occurrence's target (a round's inspected organisation
+    toward "对9家单位开展内部巡察"): the record is named, so the count can be traced and a
+    record never counts twice (see luoshi.work.targets)."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="credits")
+    record_type = models.CharField("记录类型", max_length=64)
+    record_id = models.CharField("记录编号", max_length=64)
+    record_label = models.CharField("记录", max_length=200)
+    count = models.PositiveIntegerField("计数", default=1)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurrence", "at", "id"]
+        verbose_name = "目标计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "record_type", "record_id"],
+                name="target_credit_once",
+                violation_error_message="该记录已计入此目标。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_label} → {self.occurrence}"

@@ -46,6 +46,7 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "work:my_work",
         "tasks:ledger",
         "plans:list",
+        "inspections:home",
         "orgs:tree",
         "work:calendar",
     ]
