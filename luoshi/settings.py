@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "luoshi.plans",
     "luoshi.tasks",
     "luoshi.jobs",
+    "luoshi.ledgers",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("luoshi.plans.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
+    path("ledgers/", include("luoshi.ledgers.urls")),
     path("api/", api.urls),
 ]
 

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class LedgersConfig(AppConfig):
+    name = "luoshi.ledgers"
+    label = "ledgers"
+    verbose_name = "党建台账"
+
+    def ready(self) -> None:
+        from luoshi.accounts.choices import Role
+        from luoshi.core import registry
+        from luoshi.ledgers.api import router
+
+        registry.add_api_router("", router)
+        registry.add_menu_entry(
+            "ledgers:ledger",
+            "会议台账",
+            order=40,
+            visible=lambda user: (
+                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
+            ),
+        )
+        registry.add_menu_entry(
+            "ledgers:mine",
+            "我的记录",
+            order=15,
+            visible=lambda user: getattr(user, "person_id", None) is not None,
+        )

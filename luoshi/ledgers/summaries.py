@@ -1,0 +1,97 @@
+"""Reads shared by the pages, the API and the export: a branch's meeting ledger for a
+year, the meeting duties' lights by period, and a person's year. Totals only: study hours
+are never ranked (国办函〔2026〕12号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from luoshi.ledgers.models import Attendance, Meeting, ServiceRecord, StudyRecord
+from luoshi.orgs.models import Organization, Person
+from luoshi.work import rules
+from luoshi.work.models import Occurrence
+
+
+def meetings_of(org: Organization, year: int) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(org=org, date__year=year)
+        .select_related("org", "host", "recorder", "leader")
+        .prefetch_related("attendance__person")
+        .order_by("date", "id")
+    )
+
+
+def duty_grid(org: Organization, year: int) -> list[dict[str, Any]]:
+    """For each meeting duty of the organisation: its periods with their lights."""
+    occurrences = (
+        Occurrence.objects.filter(org=org, duty__year=year, duty__meeting_duty__isnull=False)
+        .select_related("duty")
+        .order_by("duty_id", "period_start")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for o in occurrences:
+        row = rows.setdefault(o.duty_id, {"title": o.duty.title, "cells": []})
+        light = rules.light_of(o)
+        row["cells"].append({"id": o.pk, "period": o.period, "colour": light.colour, "label": light.label})
+    return list(rows.values())
+
+
+def attendance_summary(orgs: list[Organization], year: int) -> list[dict[str, Any]]:
+    """Meetings held and attendance per organisation, in tree order (one query)."""
+    stats = {
+        row["org_id"]: row
+        for row in Meeting.objects.filter(org__in=orgs, date__year=year)
+        .values("org_id")
+        .annotate(meetings=Count("id"), expected=Sum("expected"), present=Sum("present"))
+    }
+    out = []
+    for org in orgs:
+        s = stats.get(org.pk, {})
+        expected, present = s.get("expected") or 0, s.get("present") or 0
+        out.append(
+            {
+                "org": org,
+                "meetings": s.get("meetings", 0),
+                "expected": expected,
+                "present": present,
+                "rate": f"{100 * present / expected:.0f}%" if expected else "—",
+            }
+        )
+    return out
+
+
+def person_year(person: Person, year: int) -> dict[str, Any]:
+    """A member's year: meetings attended (of those they were expected at), study and service hours."""
+    attended = Attendance.objects.filter(person=person, meeting__date__year=year)
+    counts = attended.aggregate(expected=Count("id"), present=Count("id", filter=Q(present=True)))
+    study = StudyRecord.objects.filter(person=person, date__year=year)
+    service = ServiceRecord.objects.filter(person=person, date__year=year)
+    return {
+        "year": year,
+        "meetings_expected": counts["expected"],
+        "meetings_attended": counts["present"],
+        "meetings": list(attended.select_related("meeting__org").order_by("-meeting__date")[:50]),
+        "study_hours": study.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
+        "study": list(study[:50]),
+        "service_hours": service.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
+        "service": list(service[:50]),
+    }
+
+
+def study_totals(people: list[Person], year: int) -> list[dict[str, Any]]:
+    """Hours per person, in roster order (never ranked)."""
+    hours = dict(
+        StudyRecord.objects.filter(person__in=people, date__year=year)
+        .values_list("person_id")
+        .annotate(h=Sum("hours"))
+        .values_list("person_id", "h")
+    )
+    return [{"person": p, "hours": hours.get(p.pk) or Decimal("0")} for p in people]
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)

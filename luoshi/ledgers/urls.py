@@ -1,0 +1,16 @@
+from django.urls import path
+
+from luoshi.ledgers import views
+
+app_name = "ledgers"
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("export/", views.ledger_export, name="ledger_export"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/attach/", views.meeting_attach, name="meeting_attach"),
+    path("files/<int:pk>/", views.meeting_file, name="file"),
+    path("mine/", views.mine, name="mine"),
+    path("study/", views.study, name="study"),
+    path("rules/", views.meeting_rules, name="rules"),
+]

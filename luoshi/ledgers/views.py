@@ -1,0 +1,341 @@
+"""Pages of the ledgers: a branch's meeting ledger (with the duties' lights and the
+.xlsx register), recording a meeting from the roster, a meeting with its evidence,
+我的记录 for a member, study totals, and the meeting frequencies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luoshi.accounts.choices import Role
+from luoshi.audit.actions import record
+from luoshi.audit.choices import AuditAction
+from luoshi.core.access import deny, get_visible_or_404
+from luoshi.core.errors import AccessRefused, ActionRefused
+from luoshi.core.numbers import calendar_year, parse_int
+from luoshi.ledgers import actions, summaries
+from luoshi.ledgers.choices import FileKind, MeetingKind, StudyMethod
+from luoshi.ledgers.exports import absentees, filing_label, meeting_register_xlsx
+from luoshi.ledgers.models import Meeting, MeetingFile, MeetingRule
+from luoshi.orgs.choices import OrgKind
+from luoshi.orgs.models import Organization, Person
+from luoshi.work.choices import Frequency
+from luoshi.work.models import Occurrence
+from luoshi.work.uploads import stored_path
+
+
+def _year(request: HttpRequest) -> int:
+    return calendar_year(request.GET.get("year")) or timezone.localdate().year
+
+
+def _date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _org(request: HttpRequest, name: str = "org") -> Organization:
+    pk = parse_int(request.GET.get(name) or request.POST.get(name) or "")
+    if pk is None:
+        if request.user.org is None:
+            raise Http404("未找到该组织。")
+        pk = request.user.org_id
+    return get_visible_or_404(Organization.objects.all(), request.user, pk=pk)
+
+
+def _person(pk: Any, user: Any) -> Person | None:
+    value = parse_int(str(pk or ""))
+    if value is None:
+        return None
+    return (
+        Person.objects.visible_to(user).filter(pk=value).first()
+        or Person.objects.filter(
+            pk=value, org__path__startswith=(user.org.path[:7] if user.org else "-")
+        ).first()
+    )
+
+
+def ledger(request: HttpRequest) -> HttpResponse:
+    """会议台账: a branch's meetings of a year and the lights of its meeting duties."""
+    if request.user.role in Role.without_business_scope():
+        return deny(request)
+    org, year = _org(request), _year(request)
+    meetings = summaries.meetings_of(org, year)
+    rows = [{"m": m, "absent": absentees(m), "filing": filing_label(m)} for m in meetings]
+    context = {
+        "org": org,
+        "year": year,
+        "rows": rows,
+        "grid": summaries.duty_grid(org, year),
+        "orgs": Organization.objects.visible_to(request.user).filter(
+            kind__in=OrgKind.basic_level() | {OrgKind.PARTY_GROUP}
+        ),
+        "can_record": actions.can_record_for(request.user, org),
+        "children": summaries.attendance_summary(
+            list(org.subtree().filter(kind__in=OrgKind.basic_level()).exclude(pk=org.pk).order_by("path")),
+            year,
+        ),
+    }
+    return render(request, "ledgers/ledger.html", context)
+
+
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    if request.user.role in Role.without_business_scope():
+        return deny(request)
+    org, year = _org(request), _year(request)
+    data = meeting_register_xlsx(org, year, summaries.meetings_of(org, year), timezone.localdate())
+    record(
+        AuditAction.EXPORT, actor=request.user, obj=org, object_repr=f"导出三会一课登记簿：{org.name}{year}年"
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年三会一课登记簿.xlsx')}"
+    )
+    return response
+
+
+def _meeting_input(request: HttpRequest, org: Organization, date: dt.date) -> actions.MeetingInput:
+    post = request.POST
+    members = actions.roster(org, date)
+    present = [p.pk for p in members if post.get(f"present_{p.pk}")]
+    absent = {p.pk: post.get(f"reason_{p.pk}", "") for p in members if not post.get(f"present_{p.pk}")}
+    return actions.MeetingInput(
+        org=org,
+        kind=post.get("kind", ""),
+        date=date,
+        place=post.get("place", ""),
+        topic=post.get("topic", ""),
+        host=_person(post.get("host"), request.user),
+        recorder=_person(post.get("recorder"), request.user),
+        content=post.get("content", ""),
+        first_topic=bool(post.get("first_topic")),
+        studied=post.get("studied", ""),
+        leader=_person(post.get("leader"), request.user),
+        vote_held=bool(post.get("vote_held")),
+        present=present,
+        absent=absent,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """登记会议: choose the organisation and date, then mark attendance on that day's roster."""
+    org = _org(request)
+    if not actions.can_record_for(request.user, org):
+        return deny(request, "您不能为该组织登记会议。")
+    date = _date(request.POST.get("date") or request.GET.get("date")) or timezone.localdate()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            data = _meeting_input(request, org, date)
+            files = [(FileKind.MINUTES, f) for f in request.FILES.getlist("minutes")] + [
+                (FileKind.PHOTO, f) for f in request.FILES.getlist("photos")
+            ]
+            meeting = actions.record_meeting(acting_user=request.user, data=data, files=files)
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            errors.append(str(refused))
+        else:
+            messages.success(request, f"已登记：{meeting.label}。")
+            return redirect("ledgers:meeting", pk=meeting.pk)
+    members = list(actions.roster(org, date))
+    leaders = Person.objects.filter(
+        org__kind=OrgKind.PARTY_GROUP, org__path__startswith=org.path[:7]
+    ).order_by("id")
+    return render(
+        request,
+        "ledgers/meeting_form.html",
+        {
+            "org": org,
+            "date": date,
+            "members": members,
+            "kinds": MeetingKind.choices,
+            "leaders": leaders,
+            "errors": errors,
+            "posted": request.POST,
+            "orgs": [
+                o
+                for o in Organization.objects.assignable_by(request.user)
+                if actions.can_record_for(request.user, o)
+            ],
+        },
+    )
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_visible_or_404(
+        Meeting.objects.select_related("org", "host", "recorder", "leader"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "ledgers/meeting_detail.html",
+        {
+            "m": meeting,
+            "attendance": meeting.attendance.select_related("person"),
+            "files": meeting.files.all(),
+            "links": meeting.links.select_related("occurrence__duty", "occurrence__org"),
+            "attachable": list(actions.attachable_occurrences(request.user, meeting)[:200]),
+        },
+    )
+
+
+@require_POST
+def meeting_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_visible_or_404(Meeting.objects.select_related("org"), request.user, pk=pk)
+    occ_id = parse_int(request.POST.get("occurrence", ""))
+    occurrence = (
+        Occurrence.objects.visible_to(request.user)
+        .select_related("org", "duty")
+        .filter(pk=occ_id or 0)
+        .first()
+    )
+    if occurrence is None:
+        messages.error(request, "请选择要报送的事项。")
+        return redirect("ledgers:meeting", pk=pk)
+    try:
+        actions.attach_meeting(acting_user=request.user, meeting=meeting, occurrence=occurrence)
+    except AccessRefused as refused:
+        return deny(request, str(refused))
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"已用本次会议记录办结：{occurrence.duty.title[:40]} {occurrence.period}。")
+    return redirect("ledgers:meeting", pk=pk)
+
+
+def meeting_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = MeetingFile.objects.filter(pk=pk).select_related("meeting").first()
+    if item is None:
+        raise Http404("未找到该文件。")
+    get_visible_or_404(Meeting.objects.all(), request.user, pk=item.meeting_id)
+    try:
+        handle = stored_path(item.stored_name).open("rb")
+    except (OSError, ValueError):
+        raise Http404("文件已不存在。") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的记录: the member's year — meetings attended, study hours, service hours — and
+    the forms to log study and service."""
+    user = request.user
+    if user.person_id is None:
+        return render(request, "ledgers/mine.html", {"no_person": True})
+    year = _year(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        which = request.POST.get("form")
+        date = _date(request.POST.get("date"))
+        try:
+            if date is None:
+                raise ActionRefused("请填写日期，如 2026-03-01。")
+            if which == "service":
+                actions.record_service(
+                    acting_user=user,
+                    date=date,
+                    community=request.POST.get("community", ""),
+                    hours=request.POST.get("hours", ""),
+                    content=request.POST.get("content", ""),
+                )
+            else:
+                actions.record_study(
+                    acting_user=user,
+                    date=date,
+                    title=request.POST.get("title", ""),
+                    hours=request.POST.get("hours", ""),
+                    method=request.POST.get("method", ""),
+                )
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            errors[which or "study"] = str(refused)
+        else:
+            messages.success(request, "已登记。")
+            return redirect(reverse("ledgers:mine"))
+    person = Person.objects.select_related("org").get(pk=user.person_id)
+    return render(
+        request,
+        "ledgers/mine.html",
+        {
+            "person": person,
+            "y": summaries.person_year(person, year),
+            "methods": StudyMethod.choices,
+            "errors": errors,
+            "posted": request.POST,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def study(request: HttpRequest) -> HttpResponse:
+    """学习统计: hours per member of an organisation, in roster order — never ranked."""
+    if request.user.role not in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER):
+        return deny(request)
+    org, year = _org(request), _year(request)
+    people = list(actions.roster(org, min(timezone.localdate(), dt.date(year, 12, 31))))
+    rows = summaries.study_totals(people, year)
+    return render(
+        request,
+        "ledgers/study.html",
+        {"org": org, "year": year, "rows": rows, "total": sum(r["hours"] for r in rows)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_rules(request: HttpRequest) -> HttpResponse:
+    """会议频次: the required frequencies, and generating the year's meeting duties."""
+    if request.user.role != Role.PLAN_OFFICE:
+        return deny(request)
+    actions.ensure_default_rules()
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "schedule":
+                year = calendar_year(request.POST.get("year")) or year
+                unit = Organization.objects.get(path=request.user.org.path[:7])
+                duties, count = actions.schedule_meeting_duties(
+                    acting_user=request.user, unit=unit, year=year
+                )
+                messages.success(
+                    request,
+                    f"已生成{duties}项会议任务、{count}个事项。" if duties else "本年度会议任务均已生成。",
+                )
+            else:
+                actions.set_rule(
+                    acting_user=request.user,
+                    meeting_kind=request.POST.get("meeting_kind", ""),
+                    org_kind=request.POST.get("org_kind", ""),
+                    freq=request.POST.get("freq", ""),
+                    count=parse_int(request.POST.get("count", "1"), minimum=1, maximum=31) or 0,
+                )
+                messages.success(request, "已保存会议频次。")
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect(reverse("ledgers:rules"))
+    return render(
+        request,
+        "ledgers/rules.html",
+        {
+            "rules": MeetingRule.objects.all(),
+            "kinds": MeetingKind.choices,
+            "org_kinds": OrgKind.choices,
+            "freqs": Frequency.choices,
+            "year": year,
+        },
+    )
