@@ -465,3 +465,324 @@ def record_service(
         )
         record(AuditAction.CREATE, actor=acting_user, obj=service, object_repr=f"志愿服务：{person.name}")
     return service
+
+
+# --- 三个清单 ----------------------------------------------------------------------------
+
+
+def save_list(*, acting_user: Any, org: Organization, year: int, kind: str, items: Sequence[str]) -> Any:
+    """Replaces the items of one of an organisation's 三个清单 for a year."""
+    from luoshi.ledgers.choices import ListKind
+    from luoshi.ledgers.models import ResponsibilityItem, ResponsibilityList
+
+    if not can_record_for(acting_user, org):
+        raise refuse_access("您不能维护该组织的责任清单。", actor=acting_user, obj=org)
+    if kind not in ListKind.values:
+        raise ActionRefused("请选择清单类型。")
+    texts = [t.strip()[:500] for t in items if t and t.strip()]
+    if not texts:
+        raise ActionRefused("清单至少应有一项责任内容。")
+    if len(texts) > 200:
+        raise ActionRefused("一份清单最多200项。")
+    with transaction.atomic():
+        found, _ = ResponsibilityList.objects.update_or_create(
+            org=org, year=year, kind=kind, defaults={"updated_by": acting_user}
+        )
+        before = list(found.items.values_list("text", flat=True))
+        found.items.all().delete()
+        ResponsibilityItem.objects.bulk_create(
+            [ResponsibilityItem(responsibility_list=found, order=i, text=t) for i, t in enumerate(texts, 1)]
+        )
+        record(
+            AuditAction.UPDATE,
+            actor=acting_user,
+            obj=found,
+            object_repr=str(found)[:200],
+            before={"items": before},
+            after={"items": texts},
+        )
+    return found
+
+
+# --- 责任书 ------------------------------------------------------------------------------
+
+PARTY_KINDS = (OrgKind.PARTY_GROUP, OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+LETTER_TEMPLATE = (
+    "{year}年度党风廉政建设责任书\n\n"
+    "为深入推进全面从严治党，落实党风廉政建设主体责任，{issuer}与{signer}签订本责任书。\n"
+    "一、{signer}对本组织党风廉政建设负主体责任，书记为第一责任人，班子成员履行“一岗双责”。\n"
+    "二、按照主体责任清单、第一责任人清单、一岗双责清单抓好落实，年底前报告履责情况。\n"
+    "三、本责任书一式两份，{issuer}、{signer}各执一份。"
+)
+
+
+def _issuer_of(org: Organization, parties: dict[int, Organization]) -> Organization | None:
+    for pk in reversed(org.ancestor_ids()):
+        if pk in parties:
+            return parties[pk]
+    return None
+
+
+def issue_letters(
+    *, acting_user: Any, unit: Organization, year: int, template: str = "", due_month: int = 3
+) -> int:
+    """Generates the year's letters level by level — each Party organisation under `unit`
+    with the one above it — from the template ({year}, {issuer}, {signer}); each letter is
+    a LETTER duty of its signer, due at the end of `due_month`. Organisations that already
+    have the year's letter are skipped. Returns how many were issued."""
+    from luoshi.ledgers.models import Letter
+
+    _require_office(acting_user, "只有机关党委管理员可以下发责任书。")
+    template = (template or LETTER_TEMPLATE).strip()
+    if not 1 <= due_month <= 12:
+        raise ActionRefused("签订时限月份应为1至12。")
+    try:
+        template.format(year=year, issuer="", signer="")
+    except (KeyError, IndexError, ValueError):
+        raise ActionRefused("责任书模板只能使用 {year}、{issuer}、{signer} 三个占位符。") from None
+    parties = {o.pk: o for o in unit.subtree().filter(kind__in=PARTY_KINDS, is_active=True)}
+    have = set(Letter.objects.filter(year=year).values_list("signer_id", flat=True))
+    pairs = [
+        (issuer, org)
+        for org in sorted(parties.values(), key=lambda o: o.path)
+        if org.pk != unit.pk and org.pk not in have and (issuer := _issuer_of(org, parties)) is not None
+    ]
+    if not pairs:
+        return 0
+    specs = [
+        work_actions.DutySpec(
+            f"签订{year}年党风廉政建设责任书（{issuer.display_name}—{org.display_name}）",
+            issuer,
+            [org],
+            {"schedule_kind": ScheduleKind.ONCE, "when": f"{year}-{due_month:02d}"},
+        )
+        for issuer, org in pairs
+    ]
+    with transaction.atomic():
+        try:
+            duties, _count = work_actions.create_duties(
+                acting_user=acting_user, unit=unit, year=year, kind=DutyKind.LETTER, specs=specs
+            )
+        except CalendarMissing as missing:
+            raise ActionRefused(str(missing)) from None
+        Letter.objects.bulk_create(
+            [
+                Letter(
+                    duty=duty,
+                    year=year,
+                    issuer=issuer,
+                    signer=org,
+                    text=template.format(year=year, issuer=issuer.name, signer=org.name),
+                )
+                for duty, (issuer, org) in zip(duties, pairs, strict=True)
+            ]
+        )
+        record(
+            AuditAction.CREATE,
+            actor=acting_user,
+            object_type="ledgers.letter",
+            object_repr=f"{year}年党风廉政建设责任书",
+            message=f"下发{len(pairs)}份责任书",
+        )
+    return len(pairs)
+
+
+def can_sign(user: Any, letter: Any) -> bool:
+    """The signer's organisation staff, or the plan office for any letter of the department."""
+    return can_record_for(user, letter.signer)
+
+
+def sign_letter(*, acting_user: Any, letter: Any, signer_name: str, scan: Any = None) -> Any:
+    """Signs a letter: an uploaded scan of the paper letter, or the signer's in-system
+    confirmation (their name). Level by level: the letter above must be signed first. The
+    letter's duty is done."""
+    from luoshi.ledgers.choices import LetterStatus
+    from luoshi.ledgers.models import Letter
+
+    if not can_sign(acting_user, letter):
+        raise refuse_access("您不能签订该责任书。", actor=acting_user, obj=letter)
+    signer_name = (signer_name or "").strip()[:50]
+    if not signer_name:
+        raise ActionRefused("请填写签订人姓名（本组织书记）。")
+    above = Letter.objects.filter(year=letter.year, signer=letter.issuer).first()
+    if above is not None and above.status != LetterStatus.SIGNED:
+        raise ActionRefused(f"上级“{above.signer.name}”的责任书尚未签订，请按层级逐级签订。")
+    stored = _store_files([("scan", scan)])[0] if scan is not None else None
+    try:
+        with transaction.atomic():
+            locked = Letter.objects.select_for_update().get(pk=letter.pk)
+            if locked.status == LetterStatus.SIGNED:
+                raise ActionRefused("该责任书已签订。")
+            locked.status = LetterStatus.SIGNED
+            locked.signed_by, locked.signed_at, locked.signer_name = acting_user, timezone.now(), signer_name
+            if stored:
+                for name in ("original_name", "stored_name", "content_type", "size", "sha256"):
+                    setattr(locked, name, stored[name])
+            locked.save()
+            record(
+                AuditAction.UPDATE,
+                actor=acting_user,
+                obj=locked,
+                object_repr=str(locked)[:200],
+                after={"signer": signer_name, "scan": stored["original_name"] if stored else None},
+            )
+            occurrence = locked.duty.occurrences.filter(org=locked.signer).first()
+            if occurrence is not None and occurrence.status != OccurrenceStatus.DONE:
+                work_actions.satisfy_occurrence(
+                    acting_user=acting_user, occurrence=occurrence, record_label=str(locked)
+                )
+    except Exception:
+        if stored:
+            discard(stored["stored_name"])
+        raise
+    return locked
+
+
+# --- 为民实事 ----------------------------------------------------------------------------
+
+PRACTICAL_TITLE = "结合处室（单位）职能，确定1件为民实事"
+
+
+def set_practical_target(*, acting_user: Any, unit: Organization, year: int) -> Any:
+    """The year's target: every active division owes one practical matter by year end."""
+    from luoshi.ledgers.models import PracticalTarget
+
+    _require_office(acting_user, "只有机关党委管理员可以下达为民实事目标。")
+    existing = PracticalTarget.objects.filter(year=year).first()
+    if existing:
+        return existing
+    divisions = list(unit.subtree().filter(kind=OrgKind.DIVISION, is_active=True).order_by("path"))
+    if not divisions:
+        raise ActionRefused("没有在用的处室（单位）。")
+    with transaction.atomic():
+        try:
+            (duty,), _ = work_actions.create_duties(
+                acting_user=acting_user,
+                unit=unit,
+                year=year,
+                kind=DutyKind.PRACTICAL,
+                specs=[
+                    work_actions.DutySpec(PRACTICAL_TITLE, acting_user.org, divisions, {"when": "year-end"})
+                ],
+            )
+        except CalendarMissing as missing:
+            raise ActionRefused(str(missing)) from None
+        target = PracticalTarget.objects.create(duty=duty, year=year)
+        record(AuditAction.CREATE, actor=acting_user, obj=target, object_repr=str(target))
+    return target
+
+
+def register_matter(
+    *, acting_user: Any, org: Organization, year: int, title: str, description: str = ""
+) -> Any:
+    """A division registers its matter; it answers the division's occurrence of the target."""
+    from luoshi.ledgers.models import PracticalMatter, PracticalTarget
+
+    if not can_record_for(acting_user, org):
+        raise refuse_access("您不能为该处室登记为民实事。", actor=acting_user, obj=org)
+    if org.kind != OrgKind.DIVISION:
+        raise ActionRefused("为民实事由处室（单位）登记。")
+    if not (title or "").strip():
+        raise ActionRefused("请填写实事名称。")
+    target = PracticalTarget.objects.filter(year=year).first()
+    occurrence = target.duty.occurrences.filter(org=org).first() if target else None
+    with transaction.atomic():
+        matter = PracticalMatter.objects.create(
+            org=org,
+            year=year,
+            title=title.strip()[:200],
+            description=(description or "").strip()[:5000],
+            occurrence=occurrence,
+            created_by=acting_user,
+        )
+        if occurrence is not None and occurrence.status == OccurrenceStatus.NOT_STARTED:
+            Occurrence.objects.filter(pk=occurrence.pk).update(status=OccurrenceStatus.IN_PROGRESS)
+            from luoshi.work.models import StatusChange
+
+            StatusChange.objects.create(
+                occurrence=occurrence,
+                old=OccurrenceStatus.NOT_STARTED,
+                new=OccurrenceStatus.IN_PROGRESS,
+                by=acting_user,
+                reason=f"登记为民实事：{matter.title}"[:300],
+            )
+        record(
+            AuditAction.CREATE, actor=acting_user, obj=matter, object_repr=f"为民实事：{matter.title}"[:200]
+        )
+    return matter
+
+
+def _matter_for_update(acting_user: Any, matter: Any) -> Any:
+    from luoshi.ledgers.choices import MatterStatus
+    from luoshi.ledgers.models import PracticalMatter
+
+    if not can_record_for(acting_user, matter.org):
+        raise refuse_access("您不能办理该为民实事。", actor=acting_user, obj=matter)
+    locked = PracticalMatter.objects.select_for_update().get(pk=matter.pk)
+    if locked.status == MatterStatus.CLOSED:
+        raise ActionRefused("该为民实事已办结。")
+    return locked
+
+
+def report_matter_progress(*, acting_user: Any, matter: Any, text: str) -> Any:
+    from luoshi.ledgers.models import MatterProgress
+
+    text = (text or "").strip()
+    if not text:
+        raise ActionRefused("请填写进展情况。")
+    with transaction.atomic():
+        locked = _matter_for_update(acting_user, matter)
+        progress = MatterProgress.objects.create(matter=locked, text=text[:1000], by=acting_user)
+        record(
+            AuditAction.UPDATE,
+            actor=acting_user,
+            obj=locked,
+            object_repr=f"为民实事进展：{locked.title}"[:200],
+            after={"progress": text[:200]},
+        )
+    return progress
+
+
+def close_matter(*, acting_user: Any, matter: Any, closure: str, files: Sequence[Any]) -> Any:
+    """Closes a matter with what was done and its evidence (at least one file); the
+    division's occurrence of the target is done."""
+    from luoshi.ledgers.choices import MatterStatus
+    from luoshi.ledgers.models import MatterFile
+
+    closure = (closure or "").strip()
+    if not closure:
+        raise ActionRefused("请填写办结情况。")
+    if not files:
+        raise ActionRefused("请上传办结佐证材料。")
+    if not can_record_for(acting_user, matter.org):
+        raise refuse_access("您不能办理该为民实事。", actor=acting_user, obj=matter)
+    stored = _store_files([("file", f) for f in files])
+    try:
+        with transaction.atomic():
+            locked = _matter_for_update(acting_user, matter)
+            locked.status, locked.closed_at, locked.closure = (
+                MatterStatus.CLOSED,
+                timezone.now(),
+                closure[:5000],
+            )
+            locked.save()
+            MatterFile.objects.bulk_create(
+                [MatterFile(matter=locked, **{k: v for k, v in s.items() if k != "kind"}) for s in stored]
+            )
+            record(
+                AuditAction.UPDATE,
+                actor=acting_user,
+                obj=locked,
+                object_repr=f"办结为民实事：{locked.title}"[:200],
+                after={"files": [s["original_name"] for s in stored]},
+            )
+            occ = Occurrence.objects.filter(pk=locked.occurrence_id).first() if locked.occurrence_id else None
+            if occ is not None and occ.status != OccurrenceStatus.DONE:
+                work_actions.satisfy_occurrence(
+                    acting_user=acting_user, occurrence=occ, record_label=f"为民实事：{locked.title}"
+                )
+    except Exception:
+        for s in stored:
+            discard(s["stored_name"])
+        raise
+    return locked

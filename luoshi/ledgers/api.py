@@ -8,13 +8,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from luoshi.core.api import ErrorOut, Id, Limit, Offset, page_of
 from luoshi.core.errors import ActionRefused
 from luoshi.ledgers import actions
-from luoshi.ledgers.models import Meeting, ServiceRecord, StudyRecord
+from luoshi.ledgers.choices import LetterStatus
+from luoshi.ledgers.models import Letter, Meeting, PracticalMatter, ServiceRecord, StudyRecord
 from luoshi.orgs.models import Organization, Person
 from luoshi.work.models import Occurrence
 
@@ -265,3 +267,151 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status:
         person=_subject(request, payload.person),
     )
     return Status(201, service_json(s))
+
+
+# --- letters, lists, practical matters ---------------------------------------------------
+
+
+def letter_json(letter: Letter) -> dict[str, Any]:
+    return {
+        "id": letter.pk,
+        "year": letter.year,
+        "issuer": {"id": letter.issuer_id, "name": letter.issuer.name},
+        "signer": {"id": letter.signer_id, "name": letter.signer.name},
+        "status": letter.status,
+        "status_label": letter.get_status_display(),
+        "signed_at": letter.signed_at,
+        "signer_name": letter.signer_name,
+        "scan": letter.original_name or None,
+        "duty": letter.duty_id,
+    }
+
+
+@router.get("/letters", response=Paged)
+def list_letters(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[type-arg]
+    missing: bool = False,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Responsibility letters in scope; `missing=true` lists those not yet signed."""
+    rows = Letter.objects.visible_to(request.user).select_related("issuer", "signer")
+    if year:
+        rows = rows.filter(year=year)
+    if missing:
+        rows = rows.filter(status=LetterStatus.PENDING)
+    count, page = page_of(rows, limit, offset)
+    return {"items": [letter_json(x) for x in page], "count": count}
+
+
+@router.get("/letters/{int:letter_id}", response={200: dict, 404: ErrorOut})
+def get_letter(request: HttpRequest, letter_id: Id) -> dict[str, Any]:
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related("issuer", "signer"), pk=letter_id
+    )
+    return letter_json(letter) | {"text": letter.text, "can_sign": actions.can_sign(request.user, letter)}
+
+
+class SignIn(Schema):
+    signer_name: str = Field(max_length=50)
+
+
+@router.post("/letters/{int:letter_id}/sign", response={200: dict, **ERRORS})
+def sign(request: HttpRequest, letter_id: Id, payload: SignIn) -> dict[str, Any]:
+    """In-system confirmation by the signer (a scan is uploaded on the page)."""
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).select_related("issuer", "signer", "duty"), pk=letter_id
+    )
+    return letter_json(
+        actions.sign_letter(acting_user=request.user, letter=letter, signer_name=payload.signer_name)
+    )
+
+
+def matter_json(m: PracticalMatter) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "org": {"id": m.org_id, "name": m.org.name},
+        "year": m.year,
+        "title": m.title,
+        "description": m.description,
+        "status": m.status,
+        "status_label": m.get_status_display(),
+        "closed_at": m.closed_at,
+        "closure": m.closure,
+        "occurrence": m.occurrence_id,
+    }
+
+
+@router.get("/practical-matters", response=Paged)
+def list_matters(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[type-arg]
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    rows = PracticalMatter.objects.visible_to(request.user).select_related("org")
+    if year:
+        rows = rows.filter(year=year)
+    count, page = page_of(rows, limit, offset)
+    return {"items": [matter_json(m) for m in page], "count": count}
+
+
+@router.get("/practical-matters/{int:matter_id}", response={200: dict, 404: ErrorOut})
+def get_matter(request: HttpRequest, matter_id: Id) -> dict[str, Any]:
+    m = get_object_or_404(
+        PracticalMatter.objects.visible_to(request.user).select_related("org"), pk=matter_id
+    )
+    return matter_json(m) | {
+        "progress": [{"text": p.text, "at": p.at} for p in m.progress.all()],
+        "files": [{"id": f.pk, "name": f.original_name, "sha256": f.sha256} for f in m.files.all()],
+    }
+
+
+class MatterIn(Schema):
+    org: Id
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+
+
+@router.post("/practical-matters", response={201: dict, **ERRORS})
+def create_matter(request: HttpRequest, payload: MatterIn) -> Status:
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org)
+    m = actions.register_matter(
+        acting_user=request.user,
+        org=org,
+        year=payload.year,
+        title=payload.title,
+        description=payload.description,
+    )
+    return Status(201, matter_json(m))
+
+
+class ProgressIn(Schema):
+    text: str = Field(max_length=1000)
+
+
+@router.post("/practical-matters/{int:matter_id}/progress", response={201: dict, **ERRORS})
+def matter_progress(request: HttpRequest, matter_id: Id, payload: ProgressIn) -> Status:
+    m = get_object_or_404(
+        PracticalMatter.objects.visible_to(request.user).select_related("org"), pk=matter_id
+    )
+    p = actions.report_matter_progress(acting_user=request.user, matter=m, text=payload.text)
+    return Status(201, {"id": p.pk, "text": p.text, "at": p.at})
+
+
+@router.post("/practical-matters/{int:matter_id}/close", response={200: dict, **ERRORS})
+def matter_close(
+    request: HttpRequest,
+    matter_id: Id,
+    closure: Form[str],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """Closes the matter with its evidence files; the division's target occurrence is done."""
+    m = get_object_or_404(
+        PracticalMatter.objects.visible_to(request.user).select_related("org"), pk=matter_id
+    )
+    return matter_json(
+        actions.close_matter(acting_user=request.user, matter=m, closure=closure, files=files or [])
+    )

@@ -21,6 +21,22 @@ class LedgersConfig(AppConfig):
             ),
         )
         registry.add_menu_entry(
+            "ledgers:letters",
+            "责任书",
+            order=42,
+            visible=lambda user: (
+                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
+            ),
+        )
+        registry.add_menu_entry(
+            "ledgers:practical",
+            "为民实事",
+            order=44,
+            visible=lambda user: (
+                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
+            ),
+        )
+        registry.add_menu_entry(
             "ledgers:mine",
             "我的记录",
             order=15,

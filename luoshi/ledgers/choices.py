@@ -26,3 +26,21 @@ class StudyMethod(models.TextChoices):
     COLLECTIVE = "collective", "集体学习"
     TRAINING = "training", "培训班"
     CENTRE_GROUP = "centre_group", "中心组学习"
+
+
+class ListKind(models.TextChoices):
+    """三个清单."""
+
+    MAIN = "main", "主体责任清单"
+    FIRST = "first", "第一责任人清单"
+    DUAL = "dual", "一岗双责清单"
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", "待签订"
+    SIGNED = "signed", "已签订"
+
+
+class MatterStatus(models.TextChoices):
+    OPEN = "open", "推进中"
+    CLOSED = "closed", "已办结"

@@ -113,6 +113,7 @@ def build(seed: int = 2022) -> dict[str, Any]:
     Occurrence.objects.filter(pk__in=done).update(
         status=OccurrenceStatus.DONE, achieved_count=1, completed_at=now
     )
+    _letters_and_matters(year, unit, office)
     mark_overdue(today)
     _personal(year, today, office)
     return {"meetings": len(meetings), "attendance": len(attendance)}
@@ -153,3 +154,48 @@ def _personal(year: int, today: dt.date, office: User) -> None:
             content="社区环境整治志愿服务",
             created_by=member,
         )
+
+
+# Letters the demo leaves unsigned (by organisation name), so the missing list is not empty.
+UNSIGNED = {"确权登记处党支部", "信息中心第二党支部", "地质调查院党支部"}
+
+
+def _letters_and_matters(year: int, unit: Organization, office: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.core.samplefiles import pdf_bytes
+    from luoshi.ledgers import actions
+    from luoshi.ledgers.choices import ListKind
+    from luoshi.ledgers.models import Letter
+
+    actions.issue_letters(acting_user=office, unit=unit, year=year)
+    for letter in (
+        Letter.objects.filter(year=year)
+        .select_related("signer", "issuer")
+        .order_by("signer__depth", "signer__path")
+    ):
+        if letter.signer.name not in UNSIGNED:
+            actions.sign_letter(
+                acting_user=office, letter=letter, signer_name=f"{letter.signer.display_name}书记"
+            )
+    zhibu1 = User.objects.select_related("org").get(username="zhibu1")
+    for kind, items in [
+        (ListKind.MAIN, ["定期研究党风廉政建设工作", "落实“三会一课”制度", "抓好党员教育管理"]),
+        (ListKind.FIRST, ["书记带头讲党课", "督促班子成员履行一岗双责"]),
+        (ListKind.DUAL, ["分管业务领域廉政风险防控", "开展廉政谈话"]),
+    ]:
+        actions.save_list(acting_user=zhibu1, org=zhibu1.org, year=year, kind=kind, items=items)
+    actions.set_practical_target(acting_user=office, unit=unit, year=year)
+    divisions = list(unit.subtree().filter(kind=OrgKind.DIVISION).order_by("path"))
+    for i, division in enumerate(divisions[:10]):
+        matter = actions.register_matter(
+            acting_user=office,
+            org=division,
+            year=year,
+            title=f"{division.name}便民服务事项",
+            description="优化办事流程",
+        )
+        actions.report_matter_progress(acting_user=office, matter=matter, text="已制定工作方案")
+        if i % 2 == 0:
+            scan = SimpleUploadedFile("closure.pdf", pdf_bytes(["closed"]), content_type="application/pdf")
+            actions.close_matter(acting_user=office, matter=matter, closure="已按期办结", files=[scan])

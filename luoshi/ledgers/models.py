@@ -16,7 +16,7 @@ from django.db import models
 
 from luoshi.core.models import ScopedQuerySet, TimeStampedModel
 from luoshi.core.scope import scope_path
-from luoshi.ledgers.choices import FileKind, MeetingKind, StudyMethod
+from luoshi.ledgers.choices import FileKind, LetterStatus, ListKind, MatterStatus, MeetingKind, StudyMethod
 from luoshi.orgs.choices import OrgKind
 from luoshi.work.choices import Frequency
 
@@ -222,3 +222,157 @@ class ServiceRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.community}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file's fields, as luoshi.work.uploads.store_upload returns them."""
+
+    original_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ResponsibilityList(TimeStampedModel):
+    """One of the 三个清单 of an organisation for a year, with its items."""
+
+    scope_path_field = "org__path"
+
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="组织", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("清单", max_length=16, choices=ListKind.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["org__path", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "kind"], name="responsibility_list_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year}年{self.get_kind_display()}"
+
+
+class ResponsibilityItem(models.Model):
+    responsibility_list = models.ForeignKey(
+        ResponsibilityList, on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField("序号")
+    text = models.CharField("责任内容", max_length=500)
+
+    class Meta:
+        ordering = ["responsibility_list", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Letter(TimeStampedModel):
+    """A 党风廉政建设责任书 between an organisation and the one above it, generated from a
+    template; signed by an uploaded scan or an in-system confirmation. Each letter is a
+    duty of the signing organisation (its Duty below)."""
+
+    scope_path_field = "signer__path"
+
+    duty = models.OneToOneField("work.Duty", on_delete=models.CASCADE, related_name="letter")
+    year = models.PositiveSmallIntegerField("年度")
+    issuer = models.ForeignKey(
+        "orgs.Organization", verbose_name="发出单位", on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.ForeignKey(
+        "orgs.Organization", verbose_name="签订单位", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("责任书内容")
+    status = models.CharField(
+        "状态", max_length=16, choices=LetterStatus.choices, default=LetterStatus.PENDING
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("签订时间", null=True, blank=True)
+    signer_name = models.CharField("签订人", max_length=50, blank=True)
+    # the scan, when signed on paper (StoredFile's fields, empty for an in-system confirmation)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    stored_name = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "signer__path"]
+        constraints = [models.UniqueConstraint(fields=["year", "signer"], name="letter_unique_year_signer")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年党风廉政建设责任书（{self.issuer.display_name}—{self.signer.display_name}）"
+
+
+class PracticalTarget(models.Model):
+    """The year's target 每个处室（单位）确定1件为民实事: a PRACTICAL duty owed by every division."""
+
+    duty = models.OneToOneField("work.Duty", on_delete=models.CASCADE, related_name="practical_target")
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.year}年为民实事"
+
+
+class PracticalMatter(TimeStampedModel):
+    """我为群众办实事: a division's matter, its progress and its closure with evidence."""
+
+    scope_path_field = "org__path"
+
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="处室（单位）", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("实事名称", max_length=200)
+    description = models.TextField("内容与目标", blank=True)
+    status = models.CharField("状态", max_length=16, choices=MatterStatus.choices, default=MatterStatus.OPEN)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closure = models.TextField("办结情况", blank=True)
+    occurrence = models.ForeignKey(
+        "work.Occurrence", null=True, blank=True, on_delete=models.SET_NULL, related_name="practical_matters"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "org__path", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MatterProgress(models.Model):
+    matter = models.ForeignKey(PracticalMatter, on_delete=models.CASCADE, related_name="progress")
+    text = models.CharField("进展", max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["matter", "at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class MatterFile(StoredFile):
+    matter = models.ForeignKey(PracticalMatter, on_delete=models.CASCADE, related_name="files")
+
+    class Meta:
+        ordering = ["matter", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -95,3 +95,30 @@ def study_totals(people: list[Person], year: int) -> list[dict[str, Any]]:
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def practical_progress(user: Any, year: int) -> dict[str, Any]:
+    """The target 每个处室1件为民实事, per division in scope: its matters and the light of
+    its occurrence; with the number of divisions that met it."""
+    from luoshi.ledgers.models import PracticalMatter, PracticalTarget
+    from luoshi.orgs.choices import OrgKind
+
+    target = PracticalTarget.objects.filter(year=year).select_related("duty").first()
+    divisions = list(
+        Organization.objects.visible_to(user).filter(kind=OrgKind.DIVISION, is_active=True).order_by("path")
+    )
+    matters: dict[int, list[Any]] = {}
+    for m in PracticalMatter.objects.filter(org__in=divisions, year=year).order_by("id"):
+        matters.setdefault(m.org_id, []).append(m)
+    occurrences = (
+        {o.org_id: o for o in Occurrence.objects.filter(duty=target.duty, org__in=divisions)}
+        if target
+        else {}
+    )
+    rows = []
+    for d in divisions:
+        occ = occurrences.get(d.pk)
+        light = rules.light_of(occ) if occ else None
+        rows.append({"org": d, "matters": matters.get(d.pk, []), "light": light, "occurrence": occ})
+    met = sum(1 for r in rows if r["occurrence"] is not None and r["occurrence"].status == "done")
+    return {"target": target, "rows": rows, "met": met, "registered": sum(1 for r in rows if r["matters"])}

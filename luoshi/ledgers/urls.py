@@ -13,4 +13,11 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("study/", views.study, name="study"),
     path("rules/", views.meeting_rules, name="rules"),
+    path("letters/", views.letters, name="letters"),
+    path("letters/<int:pk>/", views.letter_detail, name="letter"),
+    path("letters/<int:pk>/scan/", views.letter_scan, name="letter_scan"),
+    path("lists/", views.lists, name="lists"),
+    path("practical/", views.practical, name="practical"),
+    path("practical/<int:pk>/", views.matter_detail, name="matter"),
+    path("practical/files/<int:pk>/", views.matter_file, name="matter_file"),
 ]

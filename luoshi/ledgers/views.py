@@ -21,9 +21,17 @@ from luoshi.core.access import deny, get_visible_or_404
 from luoshi.core.errors import AccessRefused, ActionRefused
 from luoshi.core.numbers import calendar_year, parse_int
 from luoshi.ledgers import actions, summaries
-from luoshi.ledgers.choices import FileKind, MeetingKind, StudyMethod
+from luoshi.ledgers.choices import FileKind, LetterStatus, ListKind, MatterStatus, MeetingKind, StudyMethod
 from luoshi.ledgers.exports import absentees, filing_label, meeting_register_xlsx
-from luoshi.ledgers.models import Meeting, MeetingFile, MeetingRule
+from luoshi.ledgers.models import (
+    Letter,
+    MatterFile,
+    Meeting,
+    MeetingFile,
+    MeetingRule,
+    PracticalMatter,
+    ResponsibilityList,
+)
 from luoshi.orgs.choices import OrgKind
 from luoshi.orgs.models import Organization, Person
 from luoshi.work.choices import Frequency
@@ -339,3 +347,202 @@ def meeting_rules(request: HttpRequest) -> HttpResponse:
             "year": year,
         },
     )
+
+
+# --- letters, lists, practical matters ---------------------------------------------------
+
+
+def _business(request: HttpRequest) -> bool:
+    return request.user.role not in Role.without_business_scope()
+
+
+@require_http_methods(["GET", "POST"])
+def letters(request: HttpRequest) -> HttpResponse:
+    """责任书: the year's letters level by level, those still missing listed first."""
+    if not _business(request):
+        return deny(request)
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            unit = Organization.objects.get(path=request.user.org.path[:7])
+            n = actions.issue_letters(
+                acting_user=request.user, unit=unit, year=calendar_year(request.POST.get("year")) or year
+            )
+            messages.success(request, f"已下发{n}份责任书。" if n else "本年度责任书均已下发。")
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect(f"{reverse('ledgers:letters')}?year={year}")
+    rows = list(Letter.objects.visible_to(request.user).filter(year=year).select_related("issuer", "signer"))
+    return render(
+        request,
+        "ledgers/letters.html",
+        {
+            "year": year,
+            "missing": [x for x in rows if x.status == LetterStatus.PENDING],
+            "rows": rows,
+            "can_issue": request.user.role == Role.PLAN_OFFICE,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_visible_or_404(
+        Letter.objects.select_related("issuer", "signer", "duty"), request.user, pk=pk
+    )
+    if request.method == "POST":
+        try:
+            actions.sign_letter(
+                acting_user=request.user,
+                letter=letter,
+                signer_name=request.POST.get("signer_name", ""),
+                scan=request.FILES.get("scan"),
+            )
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "责任书已签订。")
+        return redirect("ledgers:letter", pk=pk)
+    return render(
+        request,
+        "ledgers/letter_detail.html",
+        {
+            "letter": letter,
+            "can_sign": letter.status == LetterStatus.PENDING and actions.can_sign(request.user, letter),
+        },
+    )
+
+
+def letter_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_visible_or_404(Letter.objects.all(), request.user, pk=pk)
+    return _file_response(letter)
+
+
+def _file_response(item: Any) -> HttpResponse:
+    if not item.stored_name:
+        raise Http404("未上传文件。")
+    try:
+        handle = stored_path(item.stored_name).open("rb")
+    except (OSError, ValueError):
+        raise Http404("文件已不存在。") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lists(request: HttpRequest) -> HttpResponse:
+    """三个清单 of an organisation for a year."""
+    if not _business(request):
+        return deny(request)
+    org, year = _org(request), _year(request)
+    can_edit = actions.can_record_for(request.user, org)
+    if request.method == "POST":
+        if not can_edit:
+            return deny(request, "您不能维护该组织的责任清单。")
+        try:
+            actions.save_list(
+                acting_user=request.user,
+                org=org,
+                year=calendar_year(request.POST.get("year")) or year,
+                kind=request.POST.get("kind", ""),
+                items=request.POST.get("items", "").splitlines(),
+            )
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "清单已保存。")
+        return redirect(f"{reverse('ledgers:lists')}?org={org.pk}&year={year}")
+    found = {
+        x.kind: x for x in ResponsibilityList.objects.filter(org=org, year=year).prefetch_related("items")
+    }
+    return render(
+        request,
+        "ledgers/lists.html",
+        {
+            "org": org,
+            "year": year,
+            "kinds": [(k, label, found.get(k)) for k, label in ListKind.choices],
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def practical(request: HttpRequest) -> HttpResponse:
+    """为民实事: each division's matter and the target's progress per division."""
+    if not _business(request):
+        return deny(request)
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "target":
+                unit = Organization.objects.get(path=request.user.org.path[:7])
+                actions.set_practical_target(acting_user=request.user, unit=unit, year=year)
+                messages.success(request, "已下达为民实事目标。")
+            else:
+                org = _org(request)
+                matter = actions.register_matter(
+                    acting_user=request.user,
+                    org=org,
+                    year=year,
+                    title=request.POST.get("title", ""),
+                    description=request.POST.get("description", ""),
+                )
+                return redirect("ledgers:matter", pk=matter.pk)
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect(f"{reverse('ledgers:practical')}?year={year}")
+    return render(
+        request, "ledgers/practical.html", {"year": year, **summaries.practical_progress(request.user, year)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_visible_or_404(PracticalMatter.objects.select_related("org"), request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                actions.close_matter(
+                    acting_user=request.user,
+                    matter=matter,
+                    closure=request.POST.get("closure", ""),
+                    files=request.FILES.getlist("files"),
+                )
+                messages.success(request, "已办结。")
+            else:
+                actions.report_matter_progress(
+                    acting_user=request.user, matter=matter, text=request.POST.get("text", "")
+                )
+                messages.success(request, "已报送进展。")
+        except AccessRefused as refused:
+            return deny(request, str(refused))
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("ledgers:matter", pk=pk)
+    return render(
+        request,
+        "ledgers/matter_detail.html",
+        {
+            "m": matter,
+            "progress": matter.progress.all(),
+            "files": matter.files.all(),
+            "can_edit": matter.status == MatterStatus.OPEN
+            and actions.can_record_for(request.user, matter.org),
+        },
+    )
+
+
+def matter_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = MatterFile.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404("未找到该文件。")
+    get_visible_or_404(PracticalMatter.objects.all(), request.user, pk=item.matter_id)
+    return _file_response(item)

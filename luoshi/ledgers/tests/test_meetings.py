@@ -25,7 +25,9 @@ def _input(org: Any, day: dt.date, kind: str = MeetingKind.THEME_DAY, **extra: A
     members = list(actions.roster(org, day))
     present = [p.pk for p in members[1:]]
     absent = {members[0].pk: "公差"}
-    values: dict[str, Any] = dict(org=org, kind=kind, date=day, place="会议室", topic="主题党日", present=present, absent=absent)
+    values: dict[str, Any] = dict(
+        org=org, kind=kind, date=day, place="会议室", topic="主题党日", present=present, absent=absent
+    )
     values.update(extra)
     return actions.MeetingInput(**values)
 
@@ -33,7 +35,9 @@ def _input(org: Any, day: dt.date, kind: str = MeetingKind.THEME_DAY, **extra: A
 def _current_occurrence(org: Any, kind: str) -> Occurrence:
     today = timezone.localdate()
     return (
-        Occurrence.objects.filter(org=org, duty__meeting_duty__meeting_kind=kind, period_start__lte=today, duty__year=today.year)
+        Occurrence.objects.filter(
+            org=org, duty__meeting_duty__meeting_kind=kind, period_start__lte=today, duty__year=today.year
+        )
         .order_by("-period_start")
         .first()
     )
@@ -41,7 +45,10 @@ def _current_occurrence(org: Any, kind: str) -> Occurrence:
 
 def test_demo_has_a_year_of_meetings_and_red_months(persona: Any) -> None:
     branch = persona("zhibu1").org
-    assert Meeting.objects.filter(org=branch, kind=MeetingKind.THEME_DAY).count() >= timezone.localdate().month - 1
+    assert (
+        Meeting.objects.filter(org=branch, kind=MeetingKind.THEME_DAY).count()
+        >= timezone.localdate().month - 1
+    )
     missed = Occurrence.objects.filter(duty__meeting_duty__isnull=False, status=OccurrenceStatus.OVERDUE)
     assert missed.count() == 2  # two branches missed a month
 
@@ -82,9 +89,13 @@ def test_the_roster_is_the_one_of_the_meetings_date(persona: Any) -> None:
     org = persona("zhibu1").org
     today = timezone.localdate()
     leaver = actions.roster(org, today).last()
-    Post.objects.filter(person=leaver, org=org, kind=PostKind.MEMBER).update(ended_on=today - dt.timedelta(days=10))
+    Post.objects.filter(person=leaver, org=org, kind=PostKind.MEMBER).update(
+        ended_on=today - dt.timedelta(days=10)
+    )
     newcomer = Person.objects.create(name="新党员", org=org)
-    Post.objects.create(person=newcomer, org=org, kind=PostKind.MEMBER, started_on=today - dt.timedelta(days=5))
+    Post.objects.create(
+        person=newcomer, org=org, kind=PostKind.MEMBER, started_on=today - dt.timedelta(days=5)
+    )
     assert leaver in actions.roster(org, today - dt.timedelta(days=20))
     assert newcomer not in actions.roster(org, today - dt.timedelta(days=20))
     assert leaver not in actions.roster(org, today) and newcomer in actions.roster(org, today)
@@ -138,13 +149,17 @@ def test_permission_matrix_for_recording(persona: Any) -> None:
     zhibu1_org = persona("zhibu1").org
     for username in ("zhibu2", "dangyuan1", "jijian", "lingdao", "sysadmin", "auditadmin"):
         with pytest.raises(AccessRefused):
-            actions.record_meeting(acting_user=persona(username), data=_input(zhibu1_org, timezone.localdate()))
+            actions.record_meeting(
+                acting_user=persona(username), data=_input(zhibu1_org, timezone.localdate())
+            )
     assert actions.record_meeting(acting_user=persona("jgdw"), data=_input(zhibu1_org, timezone.localdate()))
 
 
 def test_only_the_office_sets_frequencies(persona: Any) -> None:
     with pytest.raises(AccessRefused):
-        actions.set_rule(acting_user=persona("zhibu1"), meeting_kind="committee", org_kind="branch", freq="weekly")
+        actions.set_rule(
+            acting_user=persona("zhibu1"), meeting_kind="committee", org_kind="branch", freq="weekly"
+        )
     actions.set_rule(acting_user=persona("jgdw"), meeting_kind="life", org_kind="branch", freq="annual")
     from luoshi.ledgers.models import MeetingRule
 

@@ -91,7 +91,7 @@ def test_a_failure_half_way_through_publishing_leaves_nothing_behind(persona, mo
     with pytest.raises(RuntimeError):
         actions.publish_plan(acting_user=office, plan=plan, confirmed=True)
     assert (Task.objects.count(), Occurrence.objects.count()) == counts
-    assert not Duty.objects.filter(task__isnull=True).exists()
+    assert not Duty.objects.filter(kind="task", task__isnull=True).exists()
     assert Plan.objects.get(pk=plan.pk).status == "draft"
 
 
