@@ -28,7 +28,10 @@ WIDTHS = [6, 14, 16, 36, 16, 10, 10, 7, 7, 30, 14]
 
 
 def absentees(meeting: Meeting) -> str:
-    return "；".join(f"{a.person.name}（{a.reason}）" for a in meeting.attendance.all() if not a.present)
+    rows = getattr(meeting, "absentees", None)
+    if rows is None:
+        rows = meeting.attendance.filter(present=False).select_related("person")
+    return "；".join(f"{a.person.name}（{a.reason}）" for a in rows if not a.present)
 
 
 def filing_label(meeting: Meeting) -> str:
