@@ -12,33 +12,14 @@ class LedgersConfig(AppConfig):
         from luoshi.ledgers.api import router
 
         registry.add_api_router("", router)
+        # One entry for the ledgers (their pages share a row of tabs), and 我的记录 for
+        # everyone who is a person on the roster.
         registry.add_menu_entry(
             "ledgers:ledger",
-            "会议台账",
-            order=40,
-            visible=lambda user: (
-                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
-            ),
+            "党建台账",
+            order=45,
+            visible=lambda user: user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE),
         )
         registry.add_menu_entry(
-            "ledgers:letters",
-            "责任书",
-            order=42,
-            visible=lambda user: (
-                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
-            ),
-        )
-        registry.add_menu_entry(
-            "ledgers:practical",
-            "为民实事",
-            order=44,
-            visible=lambda user: (
-                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
-            ),
-        )
-        registry.add_menu_entry(
-            "ledgers:mine",
-            "我的记录",
-            order=15,
-            visible=lambda user: getattr(user, "person_id", None) is not None,
+            "ledgers:mine", "我的记录", order=15, visible=lambda user: getattr(user, "person_id", None) is not None
         )

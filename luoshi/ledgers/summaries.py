@@ -152,3 +152,15 @@ def practical_progress(user: Any, year: int) -> dict[str, Any]:
         rows.append({"org": d, "matters": matters.get(d.pk, []), "light": light, "occurrence": occ})
     met = sum(1 for r in rows if r["occurrence"] is not None and r["occurrence"].status == "done")
     return {"target": target, "rows": rows, "met": met, "registered": sum(1 for r in rows if r["matters"])}
+
+
+def service_totals(people: list[Person], year: int) -> dict[str, Any]:
+    """双报到: hours per member in roster order, and who has not reported service this year."""
+    rows = dict(
+        ServiceRecord.objects.filter(person__in=people, date__year=year)
+        .values_list("person_id")
+        .annotate(h=Sum("hours"))
+        .values_list("person_id", "h")
+    )
+    listed = [{"person": p, "hours": rows.get(p.pk) or Decimal("0")} for p in people]
+    return {"rows": listed, "not_reported": [r["person"] for r in listed if r["person"].pk not in rows]}

@@ -301,7 +301,13 @@ def study(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledgers/study.html",
-        {"org": org, "year": year, "rows": rows, "total": sum(r["hours"] for r in rows)},
+        {
+            "org": org,
+            "year": year,
+            "rows": rows,
+            "total": sum(r["hours"] for r in rows),
+            "service": summaries.service_totals(people, year),
+        },
     )
 
 

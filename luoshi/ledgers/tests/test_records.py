@@ -89,6 +89,14 @@ def test_study_totals_are_never_ranked(login_as: Any) -> None:
     assert login_as("dangyuan1").get("/ledgers/study/").status_code == 403
 
 
+def test_staff_see_who_has_not_reported_service(login_as: Any, persona: Any) -> None:
+    page = login_as("zhibu1").get("/ledgers/study/")
+    not_reported = page.context["service"]["not_reported"]
+    member = persona("dangyuan1").person
+    assert member not in not_reported  # the demo logged their service
+    assert persona("zhibu1").person in not_reported
+
+
 def test_meeting_api_and_page_record_with_attendance(api_token: Any, persona: Any, login_as: Any) -> None:
     from django.test import Client
 
