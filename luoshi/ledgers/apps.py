@@ -18,8 +18,13 @@ class LedgersConfig(AppConfig):
             "ledgers:ledger",
             "党建台账",
             order=45,
-            visible=lambda user: user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE),
+            visible=lambda user: (
+                user.role in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER, Role.DISCIPLINE)
+            ),
         )
         registry.add_menu_entry(
-            "ledgers:mine", "我的记录", order=15, visible=lambda user: getattr(user, "person_id", None) is not None
+            "ledgers:mine",
+            "我的记录",
+            order=15,
+            visible=lambda user: getattr(user, "person_id", None) is not None,
         )
