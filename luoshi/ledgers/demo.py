@@ -85,6 +85,27 @@ def build(seed: int = 2022) -> dict[str, Any]:
                 )
                 meetings.append(m)
                 plans.append((m, [(p, i not in absent) for i, p in enumerate(members)], period))
+    leaders = list(roster(unit, dt.date(year, 1, 1)))
+    for month in (m for m in (2, 5, 8, 11) if m <= last_month and leaders):
+        m = Meeting(
+            org=unit,
+            kind=MeetingKind.CENTRE_GROUP,
+            date=calendar.last_workday_on_or_before(dt.date(year, month, 25)),
+            place="厅第一会议室",
+            host=leaders[0],
+            recorder=leaders[-1],
+            topic=f"{year}年第{(month + 1) // 3}次理论学习中心组学习",
+            content="围绕第一议题集体学习并交流研讨。",
+            first_topic=True,
+            studied="习近平总书记关于全面从严治党的重要论述",
+            expected=len(leaders),
+            present=len(leaders),
+            filed_on=calendar.next_workday_on_or_after(dt.date(year, month, 26)),
+            filed_workdays=1,
+            created_by=office,
+        )
+        meetings.append(m)
+        plans.append((m, [(p, True) for p in leaders], ""))
     Meeting.objects.bulk_create(meetings, batch_size=500)
     attendance, links, changes, done = [], [], [], []
     now = timezone.now()

@@ -170,3 +170,23 @@ def test_only_the_office_sets_frequencies(persona: Any) -> None:
     duties, occurrences = actions.schedule_meeting_duties(acting_user=persona("jgdw"), unit=unit, year=year)
     assert duties == 1 and occurrences > 0
     assert actions.schedule_meeting_duties(acting_user=persona("jgdw"), unit=unit, year=year) == (0, 0)
+
+
+def test_the_centre_groups_first_topic_is_kept_with_what_was_studied(persona: Any, api_token: Any) -> None:
+    from django.test import Client
+
+    root = persona("lingdao").org
+    studies = Meeting.objects.filter(org=root, kind=MeetingKind.CENTRE_GROUP)
+    assert studies.exists() and all(m.first_topic and m.studied for m in studies)
+    items = (
+        Client()
+        .get(
+            f"/api/meetings?org={root.pk}&kind=centre_group",
+            HTTP_AUTHORIZATION=f"Bearer {api_token('lingdao')}",
+        )
+        .json()["items"]
+    )
+    assert items and items[0]["first_topic"] and "全面从严治党" in items[0]["studied"]
+    data = _input(root, timezone.localdate(), kind=MeetingKind.CENTRE_GROUP, first_topic=True, studied="")
+    with pytest.raises(ActionRefused, match="第一议题"):
+        actions.record_meeting(acting_user=persona("jgdw"), data=data)
