@@ -101,3 +101,59 @@ def meeting_register_xlsx(org: Organization, year: int, meetings: list[Meeting],
                 sheet.write_string(row, col, safe_text(value), cell_fmt)
     book.close()
     return stream.getvalue()
+
+
+def table_xlsx(
+    title: str,
+    sheet_name: str,
+    headers: list[str],
+    widths: list[int],
+    rows: list[list[object]],
+    as_of: dt.date,
+) -> bytes:
+    """Any other ledger (责任书, 为民实事, 学习与服务) as one titled table in the same style."""
+    import xlsxwriter
+
+    stream = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        stream,
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": 10},
+        },
+    )
+    sheet = book.add_worksheet(sheet_name)
+    title_fmt = book.add_format(
+        {"font_name": TITLE_FONT, "font_size": 16, "align": "center", "valign": "vcenter"}
+    )
+    head_fmt = book.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": "#D9D9D9",
+            "text_wrap": True,
+        }
+    )
+    cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    number_fmt = book.add_format({"border": 1, "valign": "top", "align": "center"})
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_row(0, 30)
+    sheet.merge_range(0, 0, 0, len(headers) - 1, safe_text(title), title_fmt)
+    sheet.merge_range(1, 0, 1, len(headers) - 1, as_of_line(as_of), book.add_format({"align": "right"}))
+    for col, header in enumerate(headers):
+        sheet.write_string(2, col, header, head_fmt)
+    _page_setup(sheet, len(headers), 2)
+    for n, values in enumerate(rows, start=3):
+        sheet.set_row(n, row_height(list(values), widths))
+        for col, value in enumerate(values):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(n, col, value, number_fmt)
+            else:
+                sheet.write_string(n, col, safe_text(value), cell_fmt)
+    book.close()
+    return stream.getvalue()

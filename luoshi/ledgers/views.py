@@ -552,3 +552,87 @@ def matter_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未找到该文件。")
     get_visible_or_404(PracticalMatter.objects.all(), request.user, pk=item.matter_id)
     return _file_response(item)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(request: HttpRequest, filename: str, data: bytes, what: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    record(AuditAction.EXPORT, actor=request.user, object_type="ledgers.export", object_repr=what[:200])
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def export_table(request: HttpRequest, which: str) -> HttpResponse:
+    """责任书, 为民实事 and 学习与服务 as .xlsx, with the rows the page shows."""
+    from luoshi.ledgers.exports import table_xlsx
+
+    if not _business(request):
+        return deny(request)
+    year, today = _year(request), timezone.localdate()
+    if which == "letters":
+        letters_in_scope = (
+            Letter.objects.visible_to(request.user).filter(year=year).select_related("issuer", "signer")
+        )
+        rows: list[list[object]] = [
+            [
+                i,
+                x.issuer.name,
+                x.signer.name,
+                x.get_status_display(),
+                x.signer_name,
+                x.signed_at.date().isoformat() if x.signed_at else "",
+                "扫描件" if x.original_name else ("系统确认" if x.signed_at else ""),
+            ]
+            for i, x in enumerate(letters_in_scope, 1)
+        ]
+        title = f"{year}年党风廉政建设责任书签订情况"
+        data = table_xlsx(
+            title,
+            "责任书",
+            ["序号", "发出单位", "签订单位", "状态", "签订人", "签订日期", "方式"],
+            [6, 24, 28, 10, 14, 14, 10],
+            rows,
+            today,
+        )
+    elif which == "practical":
+        progress = summaries.practical_progress(request.user, year)
+        rows = [
+            [
+                i,
+                r["org"].name,
+                "；".join(m.title for m in r["matters"]) or "未登记",
+                "；".join(m.get_status_display() for m in r["matters"]),
+                r["light"].label if r["light"] else "",
+            ]
+            for i, r in enumerate(progress["rows"], 1)
+        ]
+        title = f"{year}年我为群众办实事推进情况"
+        data = table_xlsx(
+            title,
+            "为民实事",
+            ["序号", "处室（单位）", "为民实事", "状态", "完成情况"],
+            [6, 26, 44, 12, 14],
+            rows,
+            today,
+        )
+    elif which == "study":
+        if request.user.role not in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER):
+            return deny(request)
+        org = _org(request)
+        people = list(actions.roster(org, min(today, dt.date(year, 12, 31))))
+        service = {r["person"].pk: r["hours"] for r in summaries.service_totals(people, year)["rows"]}
+        rows = [
+            [i, r["person"].name, float(r["hours"]), float(service.get(r["person"].pk, 0))]
+            for i, r in enumerate(summaries.study_totals(people, year), 1)
+        ]
+        title = f"{org.name}{year}年学习与志愿服务登记（按名册顺序，不排名）"
+        data = table_xlsx(
+            title, "学习与服务", ["序号", "姓名", "学习学时", "志愿服务时长"], [6, 16, 12, 14], rows, today
+        )
+    else:
+        raise Http404("未找到该台账。")
+    return _xlsx(request, f"{title}.xlsx", data, f"导出{title}")

@@ -306,3 +306,24 @@ def test_practical_and_letter_api_in_scope(api_token: Any, persona: Any) -> None
     detail = get("zhibu1", f"/api/letters/{letter.pk}").json()
     assert detail["status"] == "signed" and "党风廉政建设" in detail["text"]
     assert get("zhibu2", f"/api/letters/{letter.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("which", "expected"), [("letters", "确权登记处党支部"), ("practical", "未登记"), ("study", "学习学时")]
+)
+def test_each_ledger_exports_to_xlsx_and_is_audited(login_as: Any, which: str, expected: str) -> None:
+    from openpyxl import load_workbook
+
+    from luoshi.audit.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action="export").count()
+    response = login_as("jgdw" if which != "study" else "zhibu1").get(f"/ledgers/export/{which}/")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert sheet["A3"].value == "序号" and any(expected in str(v) for v in values)
+    assert not any(str(v).startswith("=") for v in values)
+    assert AuditEvent.objects.filter(action="export").count() == before + 1
+    assert login_as("auditadmin").get(f"/ledgers/export/{which}/").status_code == 403
