@@ -41,6 +41,7 @@ from luoshi.work import actions as work_actions
 from luoshi.work.calendar import CalendarMissing
 from luoshi.work.choices import DutyKind, Frequency, OccurrenceStatus, ScheduleKind
 from luoshi.work.models import Occurrence
+from luoshi.work.rules import REPORTABLE
 from luoshi.work.uploads import discard
 
 # The usual frequencies (三会一课, 主题党日) for a 党支部; changed on the rules page.
@@ -322,7 +323,9 @@ def record_meeting(*, acting_user: Any, data: MeetingInput, files: Iterable[tupl
                 after={"present": meeting.present, "expected": meeting.expected, "files": len(stored)},
             )
             occurrence = _occurrence_for(meeting)
-            if occurrence is not None and occurrence.status != OccurrenceStatus.DONE:
+            # A period already done, or waiting for the review of a report, keeps its state:
+            # the meeting is recorded all the same.
+            if occurrence is not None and occurrence.status in REPORTABLE:
                 _link(acting_user, meeting, occurrence)
     except Exception:
         for item in stored:
@@ -627,7 +630,7 @@ def sign_letter(*, acting_user: Any, letter: Any, signer_name: str, scan: Any = 
                 after={"signer": signer_name, "scan": stored["original_name"] if stored else None},
             )
             occurrence = locked.duty.occurrences.filter(org=locked.signer).first()
-            if occurrence is not None and occurrence.status != OccurrenceStatus.DONE:
+            if occurrence is not None and occurrence.status in REPORTABLE:
                 work_actions.satisfy_occurrence(
                     acting_user=acting_user, occurrence=occurrence, record_label=str(locked)
                 )
@@ -777,7 +780,7 @@ def close_matter(*, acting_user: Any, matter: Any, closure: str, files: Sequence
                 after={"files": [s["original_name"] for s in stored]},
             )
             occ = Occurrence.objects.filter(pk=locked.occurrence_id).first() if locked.occurrence_id else None
-            if occ is not None and occ.status != OccurrenceStatus.DONE:
+            if occ is not None and occ.status in REPORTABLE:
                 work_actions.satisfy_occurrence(
                     acting_user=acting_user, occurrence=occ, record_label=f"为民实事：{locked.title}"
                 )

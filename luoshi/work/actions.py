@@ -477,6 +477,8 @@ def satisfy_occurrence(*, acting_user: Any, occurrence: Occurrence, record_label
         locked = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
         if locked.status == OccurrenceStatus.DONE:
             raise ActionRefused(f"“{locked.duty.title[:30]}”{locked.period}已完成，无需重复报送。")
+        if locked.status == OccurrenceStatus.SUBMITTED:
+            raise ActionRefused(f"“{locked.duty.title[:30]}”{locked.period}已有报送待审核，请等待审核结果。")
         _change_status(locked, OccurrenceStatus.DONE, by=acting_user, reason=f"以记录办结：{record_label}")
         locked.achieved_count = max(locked.achieved_count, locked.target_count or 1)
         locked.completed_at = timezone.now()

@@ -190,3 +190,18 @@ def test_the_centre_groups_first_topic_is_kept_with_what_was_studied(persona: An
     data = _input(root, timezone.localdate(), kind=MeetingKind.CENTRE_GROUP, first_topic=True, studied="")
     with pytest.raises(ActionRefused, match="第一议题"):
         actions.record_meeting(acting_user=persona("jgdw"), data=data)
+
+
+def test_a_period_waiting_for_review_keeps_its_report_and_the_meeting_is_still_recorded(persona: Any) -> None:
+    from luoshi.work.actions import submit_report
+
+    zhibu1 = persona("zhibu1")
+    occ = _current_occurrence(zhibu1.org, MeetingKind.COMMITTEE)
+    submit_report(acting_user=zhibu1, occurrence=occ, text="已召开支委会")
+    meeting = actions.record_meeting(
+        acting_user=zhibu1, data=_input(zhibu1.org, timezone.localdate(), kind=MeetingKind.COMMITTEE)
+    )
+    occ.refresh_from_db()
+    assert occ.status == OccurrenceStatus.SUBMITTED and not meeting.links.exists()
+    with pytest.raises(ActionRefused, match="待审核"):
+        actions.attach_meeting(acting_user=zhibu1, meeting=meeting, occurrence=occ)
