@@ -273,6 +273,9 @@ def build_demo(password: str | None = None, seed: int = 2022) -> str:
         build_inspections()
         if years[-1].get("note"):
             print(years[-1]["note"])
+        from luoshi.ledgers.demo import build as build_ledgers
+
+        build_ledgers(seed)
     return password
 
 

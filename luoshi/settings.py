@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.jobs",
     "luoshi.inspections",
+    "luoshi.ledgers",
 ]
 
 MIDDLEWARE = [

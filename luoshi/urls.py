@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
     path("inspections/", include("luoshi.inspections.urls")),
+    path("ledgers/", include("luoshi.ledgers.urls")),
     path("api/", api.urls),
 ]
 

@@ -555,3 +555,38 @@ def review_rectification_report(
         )
     report.refresh_from_db()
     return report
+
+
+# --- records that answer an occurrence (ledgers) -------------------------------------------
+
+
+def satisfy_occurrence(*, acting_user: Any, occurrence: Occurrence, record_label: str) -> Occurrence:
+    """A record kept elsewhere (a meeting held, a letter signed) answers this occurrence:
+    it is done, with a status change naming the record, and no report to review — the
+    record is the evidence. Only once: an occurrence already done is refused (最多报一次).
+    The caller's transaction includes it, so a refused record saves nothing."""
+    scope = rules.report_scope(acting_user)
+    allowed = scope is not None and Occurrence.objects.filter(scope, pk=occurrence.pk).exists()
+    if not allowed and acting_user.role == Role.PLAN_OFFICE:
+        allowed = Occurrence.objects.visible_to(acting_user).filter(pk=occurrence.pk).exists()
+    if not allowed:
+        raise refuse_access("您不能办结该事项。", actor=acting_user, obj=occurrence)
+    with transaction.atomic():
+        locked = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+        if locked.status == OccurrenceStatus.DONE:
+            raise ActionRefused(f"“{locked.duty.title[:30]}”{locked.period}已完成，无需重复报送。")
+        if locked.status == OccurrenceStatus.SUBMITTED:
+            raise ActionRefused(f"“{locked.duty.title[:30]}”{locked.period}已有报送待审核，请等待审核结果。")
+        _change_status(locked, OccurrenceStatus.DONE, by=acting_user, reason=f"以记录办结：{record_label}")
+        locked.achieved_count = max(locked.achieved_count, locked.target_count or 1)
+        locked.completed_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["status", "achieved_count", "completed_at", "version", "updated_at"])
+        record(
+            AuditAction.UPDATE,
+            actor=acting_user,
+            obj=locked,
+            object_repr=f"以记录办结：{locked}"[:200],
+            after={"status": OccurrenceStatus.DONE, "record": record_label[:200]},
+        )
+    return locked

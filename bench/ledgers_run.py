@@ -1,0 +1,91 @@
+"""One run of the ledger benchmarks (see bench_ledgers.py): builds the demo, copies every
+meeting and its attendance nine more times (× 10), then times the pages as users get them."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.common import median_seconds, report
+    from luoshi.accounts.models import User
+    from luoshi.demo import build_demo
+    from luoshi.ledgers.models import Attendance, Meeting
+
+    call_command("migrate", verbosity=0)
+    build_demo(password="Bench-pass-2022")
+    originals = list(Meeting.objects.all())
+    marks: dict[int, list[Attendance]] = {}
+    for a in Attendance.objects.all():
+        marks.setdefault(a.meeting_id, []).append(a)
+    for _copy in range(9):
+        copies = []
+        for m in originals:
+            c = Meeting(
+                **{
+                    f.attname: getattr(m, f.attname)
+                    for f in Meeting._meta.concrete_fields
+                    if f.attname != "id"
+                }
+            )
+            copies.append((c, m.pk))
+        Meeting.objects.bulk_create([c for c, _ in copies], batch_size=1000)
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=c, person_id=a.person_id, present=a.present, reason=a.reason)
+                for c, pk in copies
+                for a in marks.get(pk, [])
+            ],
+            batch_size=2000,
+        )
+    print(f"  会议 {Meeting.objects.count()} 次、出席记录 {Attendance.objects.count()} 条", flush=True)
+
+    def client(username: str) -> Client:
+        c = Client()
+        assert (
+            c.post("/accounts/login/", {"username": username, "password": "Bench-pass-2022"}).status_code
+            == 302
+        )
+        return c
+
+    branch = User.objects.get(username="zhibu1")
+    year = Meeting.objects.latest("date").date.year
+    secretary = client("zhibu1")
+    url = f"/ledgers/?org={branch.org_id}&year={year}"
+    rows = Meeting.objects.filter(org=branch.org, date__year=year).count()
+
+    def branch_ledger() -> None:
+        assert secretary.get(url).status_code == 200
+
+    report(
+        f"支部年度会议台账（{rows}次会议，中位数）",
+        median_seconds(branch_ledger, repeat=15) * 1000,
+        "ms",
+        300,
+    )
+    office = client("jgdw")
+    committee = User.objects.get(username="jgdw").org_id
+    summary_url = f"/ledgers/?org={committee}&year={year}"
+
+    def summary() -> None:
+        assert office.get(summary_url).status_code == 200
+
+    report("全厅到会情况汇总（机关党委台账页，中位数）", median_seconds(summary, repeat=15) * 1000, "ms", 300)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Reads shared by the pages, the API and the export: a branch's meeting ledger for a
+year, the meeting duties' lights by period, and a person's year. Totals only: study hours
+are never ranked (国办函〔2026〕12号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from luoshi.ledgers.models import Attendance, Meeting, ServiceRecord, StudyRecord
+from luoshi.orgs.models import Organization, Person
+from luoshi.work import rules
+from luoshi.work.models import Occurrence
+
+
+def meetings_of(org: Organization, year: int) -> list[Meeting]:
+    """The year's meetings with their absentees. People are read by name only: their
+    encrypted fields (mobile, ID number) would be decrypted for every row otherwise."""
+    from django.db.models import Prefetch
+
+    absent = (
+        Attendance.objects.filter(present=False)
+        .select_related("person")
+        .only("meeting_id", "present", "reason", "person__name")
+    )
+    return list(
+        Meeting.objects.filter(org=org, date__year=year)
+        .select_related("org", "host", "recorder")
+        .only(*MEETING_COLUMNS)
+        .prefetch_related(Prefetch("attendance", queryset=absent, to_attr="absentees"))
+        .order_by("date", "id")
+    )
+
+
+MEETING_COLUMNS = (
+    "org__name",
+    "org__short_name",
+    "org__path",
+    "kind",
+    "date",
+    "place",
+    "topic",
+    "first_topic",
+    "vote_held",
+    "quorum_met",
+    "expected",
+    "present",
+    "filed_late",
+    "filed_workdays",
+    "host__name",
+    "recorder__name",
+)
+
+
+def duty_grid(org: Organization, year: int) -> list[dict[str, Any]]:
+    """For each meeting duty of the organisation: its periods with their lights."""
+    occurrences = (
+        Occurrence.objects.filter(org=org, duty__year=year, duty__meeting_duty__isnull=False)
+        .select_related("duty")
+        .order_by("duty_id", "period_start")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for o in occurrences:
+        row = rows.setdefault(o.duty_id, {"title": o.duty.title, "cells": []})
+        light = rules.light_of(o)
+        row["cells"].append({"id": o.pk, "period": o.period, "colour": light.colour, "label": light.label})
+    return list(rows.values())
+
+
+def attendance_summary(orgs: list[Organization], year: int) -> list[dict[str, Any]]:
+    """Meetings held and attendance per organisation, in tree order (one query)."""
+    stats = {
+        row["org_id"]: row
+        for row in Meeting.objects.filter(org__in=orgs, date__year=year)
+        .values("org_id")
+        .annotate(meetings=Count("id"), expected=Sum("expected"), present=Sum("present"))
+    }
+    out = []
+    for org in orgs:
+        s = stats.get(org.pk, {})
+        expected, present = s.get("expected") or 0, s.get("present") or 0
+        out.append(
+            {
+                "org": org,
+                "meetings": s.get("meetings", 0),
+                "expected": expected,
+                "present": present,
+                "rate": f"{100 * present / expected:.0f}%" if expected else "—",
+            }
+        )
+    return out
+
+
+def person_year(person: Person, year: int) -> dict[str, Any]:
+    """A member's year: meetings attended (of those they were expected at), study and service hours."""
+    attended = Attendance.objects.filter(person=person, meeting__date__year=year)
+    counts = attended.aggregate(expected=Count("id"), present=Count("id", filter=Q(present=True)))
+    study = StudyRecord.objects.filter(person=person, date__year=year)
+    service = ServiceRecord.objects.filter(person=person, date__year=year)
+    return {
+        "year": year,
+        "meetings_expected": counts["expected"],
+        "meetings_attended": counts["present"],
+        "meetings": list(attended.select_related("meeting__org").order_by("-meeting__date")[:50]),
+        "study_hours": study.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
+        "study": list(study[:50]),
+        "service_hours": service.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
+        "service": list(service[:50]),
+    }
+
+
+def study_totals(people: list[Person], year: int) -> list[dict[str, Any]]:
+    """Hours per person, in roster order (never ranked)."""
+    hours = dict(
+        StudyRecord.objects.filter(person__in=people, date__year=year)
+        .values_list("person_id")
+        .annotate(h=Sum("hours"))
+        .values_list("person_id", "h")
+    )
+    return [{"person": p, "hours": hours.get(p.pk) or Decimal("0")} for p in people]
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def practical_progress(user: Any, year: int) -> dict[str, Any]:
+    """The target 每个处室1件为民实事, per division in scope: its matters and the light of
+    its occurrence; with the number of divisions that met it."""
+    from luoshi.ledgers.models import PracticalMatter, PracticalTarget
+    from luoshi.orgs.choices import OrgKind
+
+    target = PracticalTarget.objects.filter(year=year).select_related("duty").first()
+    divisions = list(
+        Organization.objects.visible_to(user).filter(kind=OrgKind.DIVISION, is_active=True).order_by("path")
+    )
+    matters: dict[int, list[Any]] = {}
+    for m in PracticalMatter.objects.filter(org__in=divisions, year=year).order_by("id"):
+        matters.setdefault(m.org_id, []).append(m)
+    occurrences = (
+        {o.org_id: o for o in Occurrence.objects.filter(duty=target.duty, org__in=divisions)}
+        if target
+        else {}
+    )
+    rows = []
+    for d in divisions:
+        occ = occurrences.get(d.pk)
+        light = rules.light_of(occ) if occ else None
+        rows.append({"org": d, "matters": matters.get(d.pk, []), "light": light, "occurrence": occ})
+    met = sum(1 for r in rows if r["occurrence"] is not None and r["occurrence"].status == "done")
+    return {"target": target, "rows": rows, "met": met, "registered": sum(1 for r in rows if r["matters"])}
+
+
+def service_totals(people: list[Person], year: int) -> dict[str, Any]:
+    """双报到: hours per member in roster order, and who has not reported service this year."""
+    rows = dict(
+        ServiceRecord.objects.filter(person__in=people, date__year=year)
+        .values_list("person_id")
+        .annotate(h=Sum("hours"))
+        .values_list("person_id", "h")
+    )
+    listed = [{"person": p, "hours": rows.get(p.pk) or Decimal("0")} for p in people]
+    return {"rows": listed, "not_reported": [r["person"] for r in listed if r["person"].pk not in rows]}
