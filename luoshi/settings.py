@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "luoshi.plans",
     "luoshi.tasks",
     "luoshi.jobs",
+    "luoshi.notify",
+    "luoshi.supervision",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("plans/", include("luoshi.plans.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
+    path("notices/", include("luoshi.notify.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
     path("api/", api.urls),
 ]
 
