@@ -70,7 +70,9 @@ def test_returned_report_notifies_reporting_organisation(persona):
     Occurrence.objects.filter(pk=occ.pk).update(status=OccurrenceStatus.NOT_STARTED)
     occ.refresh_from_db()
     report = work.submit_report(acting_user=zhibu1, occurrence=occ, text="已开展")
-    work.review_report(acting_user=jgdw, report=report, decision=ReviewDecision.RETURN, comment="请补充会议记录")
+    work.review_report(
+        acting_user=jgdw, report=report, decision=ReviewDecision.RETURN, comment="请补充会议记录"
+    )
     notice = Notice.objects.get(user=zhibu1, kind="review_returned")
     assert "退回" in notice.title and "请补充会议记录" in notice.body
     assert notice.url == f"/work/occurrences/{occ.pk}/"
