@@ -122,7 +122,7 @@ def plan_reminders(today: dt.date, cal: WorkCalendar) -> int:
 
 
 WORDING = {
-    ReminderKind.LEAD: "{title}（{period}）将于{due}到期，还有{lead}个工作日，请及时报送进展。",
+    ReminderKind.LEAD: "{title}（{period}）将于{due}到期（提前{lead}个工作日提醒），请及时报送进展。",
     ReminderKind.LATE: "{title}（{period}）已于{due}到期，现已逾期，请尽快办理并报送。",
     ReminderKind.LAG: "{title}（{period}）进度滞后：已完成{achieved}/{target}，时间已过大半，请加快推进。",
 }
