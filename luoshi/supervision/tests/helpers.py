@@ -8,8 +8,14 @@ from luoshi.work.models import Duty, Occurrence
 
 
 def occurrence(
-    *, due: dt.date, start: dt.date | None = None, org: str = "办公室党支部", target: int | None = None,
-    achieved: int = 0, status: str = "not_started", title: str = "测试事项",
+    *,
+    due: dt.date,
+    start: dt.date | None = None,
+    org: str = "办公室党支部",
+    target: int | None = None,
+    achieved: int = 0,
+    status: str = "not_started",
+    title: str = "测试事项",
 ) -> Occurrence:
     """An occurrence with the dates a rule test needs, on a duty of its own."""
     from luoshi.accounts.models import User
