@@ -270,6 +270,7 @@ def build_demo(password: str | None = None, seed: int = 2022) -> str:
         )
         if years[-1].get("note"):
             print(years[-1]["note"])
+    __import__("luoshi.supervision.demo").supervision.demo.build()  # supervision's demo (its own module)
     return password
 
 

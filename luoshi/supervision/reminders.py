@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from luoshi.work.calendar import CalendarMissing, WorkCalendar
 from luoshi.work.models import Occurrence
 
 BATCH = 2000
+SEND_BATCH = 5000
 
 
 @dataclass
@@ -46,12 +47,16 @@ class SweepResult:
     planned: int = 0
     sent: int = 0
     seconds: float = 0.0
+    plan_seconds: float = 0.0
     rest_day: bool = False
 
     def __str__(self) -> str:
         if self.rest_day:
             return "今天是休息日，不发送提醒"
-        return f"新增提醒 {self.planned} 条，发送 {self.sent} 条，用时 {self.seconds:.1f} 秒"
+        return (
+            f"新增提醒 {self.planned} 条，发送 {self.sent} 条，"
+            f"用时 {self.seconds:.1f} 秒（其中计算待发提醒 {self.plan_seconds:.1f} 秒）"
+        )
 
 
 def due_range(cal: WorkCalendar, today: dt.date, lead: int, smaller: int) -> tuple[dt.date, dt.date]:
@@ -88,6 +93,22 @@ def _insert(pairs: list[tuple[int, dt.date]], kind: str, lead: int = 0) -> int:
     return len(pairs)
 
 
+def _insert_from(rows: Any, kind: str, lead: int = 0) -> int:
+    """INSERT … SELECT of the occurrences in `rows`, duplicates ignored (ON CONFLICT DO
+    NOTHING, on PostgreSQL and SQLite alike): the rows never travel through Python, which
+    is what keeps a sweep over 500,000 occurrences fast."""
+    select, params = rows.order_by().values("pk", "due_date").query.sql_with_params()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (occurrence_id, due_date, kind, lead_days, status, claimed_by, created_at) "  # noqa: S608 - no user input, params bound
+            f"SELECT sub.pk, sub.due_date, %s, %s, %s, '', %s FROM ({select}) sub WHERE true "
+            "ON CONFLICT DO NOTHING",
+            [kind, lead, ReminderStatus.PENDING, timezone.now(), *params],
+        )
+        return max(cursor.rowcount, 0)
+
+
 def plan_reminders(today: dt.date, cal: WorkCalendar) -> int:
     owed = Occurrence.objects.filter(status__in=rules.OWED)
     planned = 0
@@ -104,10 +125,10 @@ def plan_reminders(today: dt.date, cal: WorkCalendar) -> int:
             smaller = leads[i + 1] if i + 1 < len(leads) else 0
             first, last = due_range(cal, today, lead, smaller)
             due = _not_reminded(rows.filter(due_date__gte=first, due_date__lte=last), ReminderKind.LEAD, lead)
-            planned += _insert(list(due.values_list("pk", "due_date")), ReminderKind.LEAD, lead)
+            planned += _insert_from(due, ReminderKind.LEAD, lead)
     # Late: once per due date, from the day it passes.
     late = _not_reminded(owed.filter(due_date__lt=today), ReminderKind.LATE)
-    planned += _insert(list(late.values_list("pk", "due_date")), ReminderKind.LATE)
+    planned += _insert_from(late, ReminderKind.LATE)
     # Lagging: the rule of the traffic lights (rules.lagging), once per due date.
     candidates = _not_reminded(
         owed.filter(target_count__gte=2, period_start__lte=today, due_date__gte=today), ReminderKind.LAG
@@ -171,6 +192,7 @@ def send_reminders(limit: int | None = None) -> int:
                 )
             )
             staff = _staff_by_org({r[5] for r in rows})
+            prefix = reverse("work:occurrence", args=[1])[: -len("1/")]
             notices = []
             for pk, kind, lead, due, occ_id, org_id, period, title, target, achieved in rows:
                 text = WORDING[ReminderKind(kind)].format(
@@ -184,12 +206,12 @@ def send_reminders(limit: int | None = None) -> int:
                 common = {
                     "kind": f"reminder_{kind}",
                     "title": text[:200],
-                    "url": reverse("work:occurrence", args=[occ_id]),
+                    "url": f"{prefix}{occ_id}/",
                     "key": f"reminder:{pk}",
                 }
                 notices += [Notice(user_id=u, **common) for u in staff.get(org_id, [])]
                 notices.append(Notice(org_id=org_id, **common))
-            Notice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
+            Notice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=5000)
             sent += claimed
     return sent
 
@@ -205,6 +227,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     if not cal.is_workday(today):
         return SweepResult(rest_day=True)
     result = SweepResult(planned=plan_reminders(today, cal))
+    result.plan_seconds = time.monotonic() - started
     result.sent = send_reminders()
     result.seconds = time.monotonic() - started
     return result
