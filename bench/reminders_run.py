@@ -76,10 +76,15 @@ def main() -> None:
     open_count = Occurrence.objects.exclude(status="done").count()
     print(f"  生成 {open_count} 个未完成事项，用时 {time.perf_counter() - started:.0f} 秒", flush=True)
     first = sweep(today)
-    print(f"  第一次扫描：{first}", flush=True)
+    from luoshi.supervision.reminders import PHASES
+
+    print(f"  第一次扫描：{first}；分步用时 {PHASES}", flush=True)
     notices = Notice.objects.count()
     second = sweep(today)
-    print(f"  第二次扫描：{second}；通知总数 {Notice.objects.count()}（第一次后 {notices}）", flush=True)
+    print(
+        f"  第二次扫描：{second}；分步用时 {PHASES}；通知总数 {Notice.objects.count()}（第一次后 {notices}）",
+        flush=True,
+    )
     duplicated = Reminder.objects.filter(status="pending").count()
     report(f"提醒扫描（{open_count} 个未完成事项，PostgreSQL）", first.seconds, "秒", 30)
     report("第二次扫描（不重复发送）", second.seconds, "秒", 30)
