@@ -86,6 +86,14 @@ def ensure_ladder() -> list[Level]:
     return list(Level.objects.order_by("rank"))
 
 
+def _department_of(user: Any) -> Any:
+    """The department (root organisation) the user works in: the unit of its orders and draws."""
+    from luoshi.core.scope import root_path_of
+    from luoshi.orgs.models import Organization
+
+    return Organization.objects.get(path=root_path_of(user.org.path))
+
+
 def _require_issuer(user: Any) -> None:
     if getattr(user, "role", None) not in ISSUERS or scope_path(user) is None:
         raise refuse_access("只有机关党委管理员或纪检人员可以下发督办单。", actor=user)
@@ -171,10 +179,7 @@ def issue_order(
     level = levels[level_rank]
     today = timezone.localdate()
     due = _answer_due(level, today)
-    from luoshi.core.scope import root_path_of
-    from luoshi.orgs.models import Organization
-
-    unit = Organization.objects.get(path=root_path_of(acting_user.org.path))
+    unit = _department_of(acting_user)
     with transaction.atomic():
         duties, _ = work.create_duties(
             acting_user=acting_user,
@@ -386,7 +391,7 @@ def create_draw(
     seed = secrets.token_hex(32)
     with transaction.atomic():
         d = Draw.objects.create(
-            unit=acting_user.org,
+            unit=_department_of(acting_user),
             title=title,
             pool=pool,
             pool_hash=draws.pool_hash(pool),

@@ -13,15 +13,7 @@ class SupervisionConfig(AppConfig):
 
         registry.add_api_router("", router)
         business = {Role.PLAN_OFFICE, Role.DISCIPLINE, Role.LEADER, Role.ORG_STAFF}
+        # One entry: the orders page links to the lights and the draws.
         registry.add_menu_entry(
-            "supervision:orders", "督办", order=40, visible=lambda user: user.role in business
-        )
-        registry.add_menu_entry(
-            "supervision:lights",
-            "红黄绿灯",
-            order=41,
-            visible=lambda user: user.role in (Role.PLAN_OFFICE, Role.DISCIPLINE, Role.LEADER),
-        )
-        registry.add_menu_entry(
-            "supervision:draws", "随机抽取", order=42, visible=lambda user: user.role in business
+            "supervision:orders", "督查督办", order=40, visible=lambda user: user.role in business
         )

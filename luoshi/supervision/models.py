@@ -201,11 +201,12 @@ class DrawQuerySet(models.QuerySet["Draw"]):
         from django.utils import timezone
 
         from luoshi.accounts.choices import Role
+        from luoshi.core.scope import root_path_of
 
-        root = scope_path(user)
-        if root is None:
+        if scope_path(user) is None:
             return self.none()
-        rows = self.filter(unit__path__startswith=root)
+        # A draw belongs to the department (its root), which all of it may read.
+        rows = self.filter(unit__path__startswith=root_path_of(user.org.path))
         if user.role in Role.department_wide():
             return rows
         today: dt.date = timezone.localdate()

@@ -47,5 +47,6 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "tasks:ledger",
         "plans:list",
         "orgs:tree",
+        "supervision:orders",
         "work:calendar",
     ]
