@@ -276,6 +276,9 @@ def build_demo(password: str | None = None, seed: int = 2022) -> str:
         from luoshi.ledgers.demo import build as build_ledgers
 
         build_ledgers(seed)
+        from luoshi.supervision.demo import build as build_supervision
+
+        build_supervision()
     return password
 
 

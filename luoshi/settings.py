@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "luoshi.jobs",
     "luoshi.inspections",
     "luoshi.ledgers",
+    "luoshi.notify",
+    "luoshi.supervision",
 ]
 
 MIDDLEWARE = [

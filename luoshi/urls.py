@@ -17,6 +17,8 @@ urlpatterns = [
     path("jobs/", include("luoshi.jobs.urls")),
     path("inspections/", include("luoshi.inspections.urls")),
     path("ledgers/", include("luoshi.ledgers.urls")),
+    path("notices/", include("luoshi.notify.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
     path("api/", api.urls),
 ]
 

@@ -441,6 +441,7 @@ def review_report(*, acting_user: Any, report: Report, decision: str, comment: s
             before={"status": ReportStatus.SUBMITTED},
             after={"status": new_status, "comment": comment},
         )
+        reviewed(report=report, occurrence=occ, status=new_status, comment=comment)
     report.refresh_from_db()
     return report
 
@@ -590,3 +591,16 @@ def satisfy_occurrence(*, acting_user: Any, occurrence: Occurrence, record_label
             after={"status": OccurrenceStatus.DONE, "record": record_label[:200]},
         )
     return locked
+
+
+# --- hooks -----------------------------------------------------------------------------
+
+# Called inside review_report's transaction once a report is accepted or returned, with
+# (report=, occurrence=, status=, comment=): the notices part tells the reporting
+# organisation. Other parts append to this list in their AppConfig.ready().
+ON_REVIEWED: list[Any] = []
+
+
+def reviewed(*, report: Report, occurrence: Occurrence, status: str, comment: str) -> None:
+    for hook in ON_REVIEWED:
+        hook(report=report, occurrence=occurrence, status=status, comment=comment)

@@ -78,11 +78,40 @@ def bucket_of(o: Occurrence, today: dt.date | None = None) -> str:
 
 @dataclass(frozen=True)
 class Light:
-    """A traffic light: red when late, yellow when due soon, returned or waiting for
-    review, green when done or on track; grey when there is nothing to judge."""
+    """A traffic light: red when late, yellow when due soon, returned, waiting for
+    review or lagging (progress behind the time elapsed), green when done or on track; grey when there is nothing to judge."""
 
     colour: str
     label: str
+
+
+def lag_margin() -> float:
+    """How far reported progress may trail the time elapsed before it counts as lagging
+    (LUOSHI_LAG_MARGIN, a fraction; 0.3 means 30 percentage points)."""
+    return float(getattr(settings, "LUOSHI_LAG_MARGIN", 0.3))
+
+
+def lagging(
+    *, achieved: int, target: int | None, start: dt.date, due: dt.date, today: dt.date, status: str
+) -> bool:
+    """Reported progress lags the time elapsed: an owed occurrence with a target of more
+    than one, at least half its period gone, and achieved/target below the share of the
+    period elapsed minus `lag_margin()` (2/9 with 80 % of the period gone is lagging)."""
+    if status not in OWED or not target or target < 2 or achieved >= target or not start <= today <= due:
+        return False
+    elapsed = (today - start).days / max(1, (due - start).days)
+    return elapsed >= 0.5 and achieved / target < elapsed - lag_margin()
+
+
+def is_lagging(o: Occurrence, today: dt.date | None = None) -> bool:
+    return lagging(
+        achieved=o.achieved_count,
+        target=o.target_count,
+        start=o.period_start,
+        due=o.due_date,
+        today=today or timezone.localdate(),
+        status=o.status,
+    )
 
 
 def light_of(o: Occurrence, today: dt.date | None = None) -> Light:
@@ -92,6 +121,8 @@ def light_of(o: Occurrence, today: dt.date | None = None) -> Light:
         return Light("red", "逾期")
     if bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
         return Light("yellow", Bucket(bucket).label)
+    if is_lagging(o, today):
+        return Light("yellow", "进度滞后")
     return Light("green", Bucket(bucket).label if bucket == Bucket.DONE else "按期推进")
 
 
@@ -107,6 +138,9 @@ def rolled_up_light(counts: dict[str, int]) -> Light:
     for bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
         if counts.get(bucket, 0):
             return Light("yellow", f"{Bucket(bucket).label}{counts[bucket]}项")
+    # "lagging" is counted by callers that have it (is_lagging per occurrence).
+    if counts.get("lagging", 0):
+        return Light("yellow", f"进度滞后{counts['lagging']}项")
     return Light("green", "按期推进")
 
 

@@ -49,5 +49,6 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "inspections:home",
         "orgs:tree",
         "ledgers:ledger",
+        "supervision:orders",
         "work:calendar",
     ]
