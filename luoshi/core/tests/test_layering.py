@@ -48,7 +48,7 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "plans:list",
         "inspections:home",
         "orgs:tree",
-        "ledgers:ledger",
         "supervision:orders",
+        "ledgers:ledger",
         "work:calendar",
     ]
