@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "jgdw", "zhibu1", "zhibu2", "dangyuan1", "jijian", "lingdao", "auditadmin", "sysadmin"]
 EXAMPLES = 6  # per call and per mode (positive, negative)
-BUDGET_SECONDS = 40  # per role; the calls not reached in time are named in the failure
+BUDGET_SECONDS = 90  # per role (about 10 s on a loaded 2-core machine); calls not reached are named
 
 
 class _KeptConnection:
