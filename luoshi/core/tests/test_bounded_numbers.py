@@ -153,3 +153,12 @@ def test_a_proposal_form_with_a_huge_target_is_a_form_error(login_as, draft) -> 
     assert response.status_code in (200, 400), response.status_code
     proposal.refresh_from_db()
     assert proposal.target_count != int(BEYOND)
+
+
+def test_an_audit_since_with_an_offset_postgresql_refuses_is_read_in_utc(api_token) -> None:
+    """Found by schemathesis on PostgreSQL: `since` with a +19:08 offset was a 500."""
+    client = api(api_token("auditadmin"))
+    assert client.get("/api/audit?since=0495-05-19T07:11:10.640%2B19:08").status_code == 200
+    assert client.get("/api/audit?since=2026-01-01T00:00:00%2B08:00").status_code == 200
+    response = client.get("/api/audit?since=0001-01-01T00:00:00%2B19:08")
+    assert response.status_code == 422 and "since" in response.json()["detail"]
