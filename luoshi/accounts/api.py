@@ -85,7 +85,7 @@ def _throttle_login(request: HttpRequest) -> None:
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     """Exchanges a username and password for a bearer token; failures count toward lockout.
@@ -102,7 +102,7 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 @router.post(
     "/password",
     auth=None,
-    response={200: DetailOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: DetailOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def change_password(request: HttpRequest, payload: PasswordIn) -> dict[str, str]:
     """Changes the password with the current one (and the code, for administrators): the

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -51,6 +52,11 @@ def list_audit(
         raise HttpError(403, "只有审计管理员可以查看审计日志。")
     events = AuditEvent.objects.order_by("-seq")
     if since is not None:
+        # In UTC before it reaches SQL: PostgreSQL refuses offsets such as +19:08 (a 500).
+        try:
+            since = since.astimezone(dt.UTC) if since.tzinfo else timezone.make_aware(since)
+        except (OverflowError, ValueError):
+            raise HttpError(422, "请求参数无效：since 超出允许范围") from None
         events = events.filter(at__gte=since)
     count, rows = page_of(events, limit, offset)
     return {"items": rows, "count": count}

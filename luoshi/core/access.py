@@ -15,14 +15,22 @@ from luoshi.core.registry import record_denial
 
 def get_visible_or_404(queryset: QuerySet[Any], user: Any, **lookup: Any) -> Any:
     """One object inside the user's scope; outside it answers 404 like a missing one."""
+    return get_scoped_or_404(queryset.visible_to(user), user, **lookup)
+
+
+def get_scoped_or_404(scoped: QuerySet[Any], user: Any, **lookup: Any) -> Any:
+    """One object of `scoped` (a queryset already narrowed to what the user may reach —
+    `visible_to`, or reports through their occurrence, a user's own jobs); one that exists
+    outside it answers 404 like a missing one and writes the denial to the audit log, for
+    pages and API alike (issue S-6)."""
     try:
-        return queryset.visible_to(user).get(**lookup)
-    except queryset.model.DoesNotExist:
-        if queryset.filter(**lookup).exists():
+        return scoped.get(**lookup)
+    except scoped.model.DoesNotExist:
+        if scoped.model._default_manager.filter(**lookup).exists():
             # It exists but lies outside the user's scope: answer as if it did not, and log it.
             record_denial(
                 actor=user,
-                object_type=queryset.model._meta.label_lower,
+                object_type=scoped.model._meta.label_lower,
                 object_id=str(lookup.get("pk", "")),
                 message="越权访问：对象不在数据范围内",
             )

@@ -78,6 +78,18 @@ class ErrorOut(Schema):
     detail: str
 
 
+# What any call behind a token can answer besides its own result: no or a bad token (401),
+# a parameter out of range or of the wrong type (422), the per-token rate limit (429).
+ALWAYS = (401, 422, 429)
+
+
+def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """The `response=` of a call: its result and every error answer it can give, so the
+    OpenAPI document declares them (issue S-5) — 400 a rule of the action or a malformed
+    body, 403 a permission refusal, 404 outside scope or missing, 409 a stale version."""
+    return {status: ok, **{code: ErrorOut for code in sorted({*ALWAYS, *errors})}}
+
+
 def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
 

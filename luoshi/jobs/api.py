@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema
 
+from luoshi.core.access import get_scoped_or_404
+from luoshi.core.api import Id, responses
 from luoshi.jobs.actions import visible_jobs
 from luoshi.jobs.choices import JobStatus
 from luoshi.jobs.models import Job
@@ -53,13 +54,24 @@ def job_out(job: Job) -> dict:
     }
 
 
-@router.get("/{job_id}", response=JobOut)
-def get_job(request: HttpRequest, job_id: int) -> dict:
-    """One of the caller's own jobs: status and progress, the Chinese error if it failed."""
-    return job_out(get_object_or_404(visible_jobs(request.user), pk=job_id))
+@router.get("/{int:job_id}", response=responses(JobOut, 404))
+def get_job(request: HttpRequest, job_id: Id) -> dict:
+    """One of the caller's own jobs: status and progress, the Chinese error if it failed.
+    Somebody else's answers 404 and is audited as a denial."""
+    return job_out(get_scoped_or_404(visible_jobs(request.user), request.user, pk=job_id))
 
 
-@router.get("/{job_id}/file", url_name="job_file")
-def get_job_file(request: HttpRequest, job_id: int) -> FileResponse:
+FILE_200 = {
+    "responses": {
+        200: {
+            "description": "任务生成的文件（附件下载）",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/{int:job_id}/file", url_name="job_file", response=responses(None, 404), openapi_extra=FILE_200)
+def get_job_file(request: HttpRequest, job_id: Id) -> FileResponse:
     """The finished job's file; 404 before it is done."""
-    return result_file(get_object_or_404(visible_jobs(request.user), pk=job_id))
+    return result_file(get_scoped_or_404(visible_jobs(request.user), request.user, pk=job_id))

@@ -4,6 +4,6 @@ from luoshi.jobs import views
 
 app_name = "jobs"
 urlpatterns = [
-    path("<int:pk>/", views.job_detail, name="job"),
-    path("<int:pk>/download/", views.job_download, name="download"),
+    path("<id:pk>/", views.job_detail, name="job"),
+    path("<id:pk>/download/", views.job_download, name="download"),
 ]

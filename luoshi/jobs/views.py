@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from luoshi.core.access import get_scoped_or_404
 from luoshi.jobs.actions import visible_jobs
 from luoshi.jobs.choices import JobStatus
 from luoshi.jobs.models import Job
@@ -13,7 +14,7 @@ from luoshi.jobs.queue import result_dir
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; htmx polls the fragment until the job is done or failed."""
-    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    job = get_scoped_or_404(visible_jobs(request.user), request.user, pk=pk)
     template = "htmx/job.html" if request.htmx else "jobs/job_detail.html"
     return render(request, template, {"job": job})
 
@@ -28,4 +29,4 @@ def result_file(job: Job) -> FileResponse:
 
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
-    return result_file(get_object_or_404(visible_jobs(request.user), pk=pk))
+    return result_file(get_scoped_or_404(visible_jobs(request.user), request.user, pk=pk))

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from luoshi.core.api import page_of
+from luoshi.core.access import get_scoped_or_404
+from luoshi.core.api import Count, Id, Limit, Offset, page_of, responses
+from luoshi.core.numbers import CALENDAR_YEARS
 from luoshi.plans import actions
 from luoshi.plans import publish_checks as checks
 from luoshi.plans.models import Plan
@@ -64,8 +66,17 @@ def proposal_json(p: Any) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: ImportOut})
-def import_plan(request: HttpRequest, file: File[UploadedFile], year: Form[int | None] = None) -> Status:
+# A plan's year: the years the working-day calendar can hold.
+Year = Annotated[int, Field(ge=CALENDAR_YEARS[0], le=CALENDAR_YEARS[1])]
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    """A plan in the caller's scope; another department's answers 404, audited."""
+    return get_scoped_or_404(Plan.objects.visible_to(request.user), request.user, pk=plan_id)
+
+
+@router.post("", response=responses(ImportOut, 400, 403, 413, status=201))
+def import_plan(request: HttpRequest, file: File[UploadedFile], year: Form[Year | None] = None) -> Status:
     """Imports and parses a plan document (.txt .docx .pdf) as a draft with proposed tasks."""
     plan = actions.import_plan(
         acting_user=request.user,
@@ -85,10 +96,10 @@ def import_plan(request: HttpRequest, file: File[UploadedFile], year: Form[int |
     )
 
 
-@router.post("/{int:plan_id}/replace", response={201: ImportOut})
-def replace(request: HttpRequest, plan_id: int, file: File[UploadedFile]) -> Status:
+@router.post("/{int:plan_id}/replace", response=responses(ImportOut, 400, 403, 404, 413, status=201))
+def replace(request: HttpRequest, plan_id: Id, file: File[UploadedFile]) -> Status:
     """Replaces a draft by a corrected document, parsed afresh."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     new = actions.replace_draft(
         acting_user=request.user,
         plan=plan,
@@ -107,16 +118,16 @@ def replace(request: HttpRequest, plan_id: int, file: File[UploadedFile]) -> Sta
     )
 
 
-@router.get("", response=PlanList)
-def list_plans(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+@router.get("", response=responses(PlanList))
+def list_plans(request: HttpRequest, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     count, rows = page_of(Plan.objects.visible_to(request.user), limit, offset)
     return {"items": rows, "count": count}
 
 
-@router.get("/{int:plan_id}")
-def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+@router.get("/{int:plan_id}", response=responses(dict[str, Any], 404))
+def get_plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     """The plan, its plan JSON and the proposed tasks."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     proposals = plan.proposals.select_related("lead_org").prefetch_related("responsible_orgs", "related_orgs")
     return {
         "id": plan.pk,
@@ -156,22 +167,22 @@ class PublishIn(Schema):
     `year` (the year to publish under)."""
 
     confirm: bool = False
-    merge: list[int] = []
-    schedules: dict[int, str] = {}
-    year: int | None = None
+    merge: list[Id] = Field([], max_length=1000)
+    schedules: dict[Id, Annotated[str, Field(max_length=20)]] = Field({}, max_length=1000)
+    year: Year | None = None
 
 
-@router.get("/{int:plan_id}/publish-warnings", response=list[PublishWarningOut])
-def publish_warnings(request: HttpRequest, plan_id: int) -> list[dict[str, object]]:
+@router.get("/{int:plan_id}/publish-warnings", response=responses(list[PublishWarningOut], 403, 404))
+def publish_warnings(request: HttpRequest, plan_id: Id) -> list[dict[str, object]]:
     """What publishing would warn about, without publishing."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     actions.require_plan_office(request.user)
     return [w.as_json() for w in checks.publish_warnings(plan)]
 
 
 @router.post(
     "/{int:plan_id}/publish",
-    response={200: PublishOut, 409: PublishRefusal},
+    response=responses(PublishOut, 400, 403, 404) | {409: PublishRefusal},
     openapi_extra={
         "requestBody": {
             "required": False,
@@ -179,12 +190,12 @@ def publish_warnings(request: HttpRequest, plan_id: int) -> list[dict[str, objec
         }
     },
 )
-def publish(request: HttpRequest, plan_id: int) -> Any:
+def publish(request: HttpRequest, plan_id: Id) -> Any:
     """Publishes the proposals as they stand, all or nothing. With warnings (identical
     tasks, tasks without occurrences, a past year, a document of another year) it answers
     409 with them and publishes nothing, unless the JSON body (PublishIn, optional) says
     `"confirm": true`."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     try:
         is_json = request.content_type == "application/json" and request.body.strip()
         payload = PublishIn.model_validate_json(request.body) if is_json else PublishIn()
@@ -202,28 +213,28 @@ def publish(request: HttpRequest, plan_id: int) -> Any:
 
 
 class ProposalIn(Schema):
-    version: int
-    title: str | None = None
-    lead_org: int | None = None
-    responsible_orgs: list[int] | None = None
-    schedule_kind: str | None = None
-    freq: str | None = None
-    when: str | None = None
-    day: int | None = None
-    target_count: int | None = None
-    target_unit: str | None = None
+    version: Count
+    title: str | None = Field(None, max_length=500)
+    lead_org: Id | None = None
+    responsible_orgs: list[Id] | None = Field(None, max_length=1000)
+    schedule_kind: str | None = Field(None, max_length=20)
+    freq: str | None = Field(None, max_length=20)
+    when: str | None = Field(None, max_length=20)
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+    target_count: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    target_unit: str | None = Field(None, max_length=20)
     dropped: bool | None = None
 
 
 def _plan_and_proposal(request: HttpRequest, plan_id: int, proposal_id: int) -> tuple[Plan, Any]:
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
-    return plan, get_object_or_404(plan.proposals, pk=proposal_id)
+    plan = _plan(request, plan_id)
+    return plan, get_scoped_or_404(plan.proposals.all(), request.user, pk=proposal_id)
 
 
-@router.patch("/{int:plan_id}/proposals/{int:proposal_id}")
-def edit_proposal(
-    request: HttpRequest, plan_id: int, proposal_id: int, payload: ProposalIn
-) -> dict[str, Any]:
+@router.patch(
+    "/{int:plan_id}/proposals/{int:proposal_id}", response=responses(dict[str, Any], 400, 403, 404, 409)
+)
+def edit_proposal(request: HttpRequest, plan_id: Id, proposal_id: Id, payload: ProposalIn) -> dict[str, Any]:
     """Changes a proposed task; a stale `version` answers 409 and changes nothing."""
     from luoshi.orgs.models import Organization
 
@@ -256,17 +267,19 @@ def edit_proposal(
 class SplitIn(Schema):
     """As on the review page: the two texts, the first kept by the proposal."""
 
-    version: int
-    first: str
-    second: str
+    version: Count
+    first: str = Field(max_length=5000)
+    second: str = Field(max_length=5000)
 
 
 class SplitOut(Schema):
     items: list[dict[str, Any]]
 
 
-@router.post("/{int:plan_id}/proposals/{int:proposal_id}/split", response=SplitOut)
-def split(request: HttpRequest, plan_id: int, proposal_id: int, payload: SplitIn) -> dict[str, Any]:
+@router.post(
+    "/{int:plan_id}/proposals/{int:proposal_id}/split", response=responses(SplitOut, 400, 403, 404, 409)
+)
+def split(request: HttpRequest, plan_id: Id, proposal_id: Id, payload: SplitIn) -> dict[str, Any]:
     """Divides a proposal into two with their own texts; a stale `version` answers 409."""
     _, proposal = _plan_and_proposal(request, plan_id, proposal_id)
     kept, new = actions.split_proposal(
@@ -280,41 +293,48 @@ def split(request: HttpRequest, plan_id: int, proposal_id: int, payload: SplitIn
 
 
 class MergeIn(Schema):
-    ids: list[int]
+    ids: list[Id] = Field(max_length=1000)
 
 
-@router.post("/{int:plan_id}/proposals/merge")
-def merge(request: HttpRequest, plan_id: int, payload: MergeIn) -> dict[str, Any]:
+@router.post("/{int:plan_id}/proposals/merge", response=responses(dict[str, Any], 400, 403, 404, 409))
+def merge(request: HttpRequest, plan_id: Id, payload: MergeIn) -> dict[str, Any]:
     """Merges proposals into the first of them (by order); the others are dropped."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     chosen = sorted(plan.proposals.filter(pk__in=payload.ids), key=lambda p: p.order)
     return proposal_json(actions.merge_proposals(acting_user=request.user, proposals=chosen))
 
 
-@router.post("/{int:plan_id}/findings/{int:finding_id}/dismiss")
-def dismiss(request: HttpRequest, plan_id: int, finding_id: int) -> dict[str, Any]:
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
-    finding = get_object_or_404(plan.findings, pk=finding_id)
+class DismissOut(Schema):
+    id: int
+    dismissed: bool
+
+
+@router.post(
+    "/{int:plan_id}/findings/{int:finding_id}/dismiss", response=responses(DismissOut, 400, 403, 404)
+)
+def dismiss(request: HttpRequest, plan_id: Id, finding_id: Id) -> dict[str, Any]:
+    """Marks a finding of the parser as seen and not needing a change."""
+    plan = _plan(request, plan_id)
+    finding = get_scoped_or_404(plan.findings.all(), request.user, pk=finding_id)
     actions.dismiss_finding(acting_user=request.user, finding=finding)
     return {"id": finding.pk, "dismissed": True}
 
 
 class NextYearIn(Schema):
-    year: int
+    year: Year
 
 
-@router.post("/{int:plan_id}/next-year", response={201: PlanOut})
-def next_year(request: HttpRequest, plan_id: int, payload: NextYearIn) -> Status:
+@router.post("/{int:plan_id}/next-year", response=responses(PlanOut, 400, 403, 404, 409, status=201))
+def next_year(request: HttpRequest, plan_id: Id, payload: NextYearIn) -> Status:
     """A draft for a later year from this plan, its tasks copied as proposals."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plan = _plan(request, plan_id)
     return Status(201, actions.start_next_plan(acting_user=request.user, plan=plan, year=payload.year))
 
 
-@router.get("/{int:old_id}/compare/{int:new_id}")
-def compare(request: HttpRequest, old_id: int, new_id: int) -> dict[str, Any]:
+@router.get("/{int:old_id}/compare/{int:new_id}", response=responses(dict[str, Any], 404))
+def compare(request: HttpRequest, old_id: Id, new_id: Id) -> dict[str, Any]:
     """Measure by measure: unchanged, changed, added, removed."""
-    visible = Plan.objects.visible_to(request.user)
-    rows = actions.compare_plans(get_object_or_404(visible, pk=old_id), get_object_or_404(visible, pk=new_id))
+    rows = actions.compare_plans(_plan(request, old_id), _plan(request, new_id))
     return {
         "items": [
             {

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from luoshi.core.forms import StyledForm
+from luoshi.core.numbers import MAX_BIGINT
 from luoshi.work.choices import Frequency, ScheduleKind
 
 WHEN_CHOICES = [
@@ -52,10 +53,10 @@ class ProposalForm(StyledForm):
         help_text="年中、年底前，或 2022-06、2022-06-30；周期性任务按周期自动排期",
     )
     day = forms.IntegerField(label="每月几日", min_value=1, max_value=31, required=False)
-    target_count = forms.IntegerField(label="目标数", min_value=1, required=False)
+    target_count = forms.IntegerField(label="目标数", min_value=1, max_value=1_000_000, required=False)
     target_unit = forms.CharField(label="目标单位", max_length=40, required=False)
     dropped = forms.BooleanField(label="不作为任务", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_BIGINT)
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +122,7 @@ class SplitForm(StyledForm):
     second = forms.CharField(
         label="第二部分（成为新任务）", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_BIGINT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -5,16 +5,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.choices import Role
-from luoshi.core.access import deny, get_visible_or_404
+from luoshi.core.access import deny, get_scoped_or_404, get_visible_or_404
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
 from luoshi.core.htmx import render_page_or_fragment
+from luoshi.core.numbers import parse_int
 from luoshi.orgs.models import Organization
 from luoshi.plans import actions
 from luoshi.plans.choices import PlanStatus
@@ -161,7 +162,7 @@ def _render_detail(
 
 def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> tuple[Plan, Proposal]:
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    return plan, get_object_or_404(plan.proposals.select_related("lead_org"), pk=proposal_pk)
+    return plan, get_scoped_or_404(plan.proposals.select_related("lead_org"), request.user, pk=proposal_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,7 +272,9 @@ def proposal_split(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
         return redirect("plans:detail", pk=plan.pk)
     text = proposal.title
     at_param = request.GET.get("at", "")
-    at = int(at_param) if at_param.isdigit() else actions.natural_split(text)
+    at = parse_int(at_param, maximum=len(text))
+    if at is None:
+        at = actions.natural_split(text)
     first, second = actions.divide_text(text, at)
     form = SplitForm(
         request.POST or None,
@@ -325,7 +328,7 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [n for i in request.POST.getlist("ids")[:1000] if (n := parse_int(i, minimum=1)) is not None]
     chosen = sorted(plan.proposals.filter(pk__in=ids), key=lambda p: p.order)
     try:
         keep = actions.merge_proposals(acting_user=request.user, proposals=chosen)
@@ -390,7 +393,7 @@ def finding_dismiss(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespo
     if refused := _office_only(request):
         return refused
     plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    finding = get_object_or_404(plan.findings, pk=finding_pk)
+    finding = get_scoped_or_404(plan.findings.all(), request.user, pk=finding_pk)
     same = list(plan.findings.filter(kind=finding.kind, message=finding.message, dismissed=False))
     for f in same or [finding]:
         actions.dismiss_finding(acting_user=request.user, finding=f)
@@ -466,8 +469,8 @@ def _decisions(choices: dict[str, Any]) -> tuple[actions.PublishDecisions, list[
             missing.append(f"“{row['warning'].titles[0][:20]}”的时间")
     if choices["years"]:
         value = choices["year_value"]
-        if value.isdigit() and int(value) in choices["years"]:
-            decisions.year = int(value)
+        if (year := parse_int(value)) is not None and year in choices["years"]:
+            decisions.year = year
         else:
             missing.append("发布年度")
     return decisions, missing
@@ -552,9 +555,10 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     rows: list[dict[str, Any]] = []
     old = new = None
-    if a_id.isdigit() and b_id.isdigit():
-        old = get_visible_or_404(Plan.objects.all(), request.user, pk=int(a_id))
-        new = get_visible_or_404(Plan.objects.all(), request.user, pk=int(b_id))
+    a_pk, b_pk = parse_int(a_id, minimum=1), parse_int(b_id, minimum=1)
+    if a_pk is not None and b_pk is not None:
+        old = get_visible_or_404(Plan.objects.all(), request.user, pk=a_pk)
+        new = get_visible_or_404(Plan.objects.all(), request.user, pk=b_pk)
         rows = actions.compare_plans(old, new)
     counts = {
         k: sum(1 for r in rows if r["status"] == k) for k in ("unchanged", "changed", "added", "removed")

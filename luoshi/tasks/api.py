@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from pydantic import Field
 
-from luoshi.core.api import page_of
+from luoshi.core.access import get_scoped_or_404
+from luoshi.core.api import Id, Limit, Offset, page_of, responses
 from luoshi.orgs.models import Organization
 from luoshi.tasks.models import Task
 from luoshi.work.actions import fire_duty
@@ -40,9 +41,9 @@ def task_json(t: Task) -> dict[str, Any]:
     }
 
 
-@router.get("/tasks", response=Paged)
+@router.get("/tasks", response=responses(Paged))
 def list_tasks(
-    request: HttpRequest, plan: int | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, plan: Id | None = None, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     tasks = (
         Task.objects.visible_to(request.user)
@@ -57,14 +58,20 @@ def list_tasks(
 
 class FireIn(Schema):
     due_date: dt.date
-    orgs: list[int]
-    label: str = ""
+    orgs: list[Id] = Field(max_length=2000)
+    label: str = Field("", max_length=40)
 
 
-@router.post("/tasks/{int:task_id}/fire")
-def fire(request: HttpRequest, task_id: int, payload: FireIn) -> dict[str, Any]:
+class FireOut(Schema):
+    occurrences: int
+
+
+@router.post("/tasks/{int:task_id}/fire", response=responses(FireOut, 400, 403, 404))
+def fire(request: HttpRequest, task_id: Id, payload: FireIn) -> dict[str, Any]:
     """The event of an event-triggered task happened: occurrences for these organisations."""
-    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("duty"), pk=task_id)
+    task = get_scoped_or_404(
+        Task.objects.visible_to(request.user).select_related("duty"), request.user, pk=task_id
+    )
     orgs = list(Organization.objects.assignable_by(request.user).filter(pk__in=payload.orgs))
     created = fire_duty(
         acting_user=request.user, duty=task.duty, due_date=payload.due_date, orgs=orgs, label=payload.label

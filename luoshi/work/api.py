@@ -3,15 +3,19 @@ reports, review, and the counts behind home and 我的待办."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from luoshi.core.api import page_of
+from luoshi.core.access import get_scoped_or_404
+from luoshi.core.api import Count, Id, Limit, Offset, page_of, responses
+from luoshi.core.errors import ActionRefused
 from luoshi.orgs.models import Organization
 from luoshi.work import actions, rules
 from luoshi.work.choices import OccurrenceStatus
@@ -31,18 +35,28 @@ class Paged(Schema):
 
 
 class OccurrenceQuery(Schema):
-    """The ledger's filters, by the same names (see luoshi.work.filters)."""
+    """The ledger's filters, by the same names (see luoshi.work.filters); numbers and dates
+    are typed and bounded, so a bad one answers 422 like every other parameter."""
 
-    plan: str | None = None
-    section: str | None = None
-    task: str | None = None
-    org: str | None = None
-    lead: str | None = None
-    status: str | None = None
-    due_after: str | None = None
-    due_before: str | None = None
-    q: str | None = None
-    mine: str | None = None
+    plan: Id | None = None
+    section: str | None = Field(None, max_length=200)
+    task: Id | None = None
+    org: Id | None = None
+    lead: Id | None = None
+    status: str | None = Field(None, max_length=20)
+    due_after: dt.date | None = None
+    due_before: dt.date | None = None
+    q: str | None = Field(None, max_length=200)
+    mine: bool | None = None
+
+
+def _filters(query: OccurrenceQuery) -> OccurrenceFilters:
+    """The shared filters; a value they refuse (an unknown status, a reversed date range)
+    is a parameter problem, 422 as pydantic's are."""
+    try:
+        return OccurrenceFilters.from_query(query.dict(exclude_none=True))
+    except ActionRefused as refused:
+        raise HttpError(422, str(refused)) from None
 
 
 def occurrence_json(o: Occurrence) -> dict[str, Any]:
@@ -66,22 +80,22 @@ def occurrence_json(o: Occurrence) -> dict[str, Any]:
     }
 
 
-@router.get("/occurrences", response=Paged)
+@router.get("/occurrences", response=responses(Paged))
 def list_occurrences(
-    request: HttpRequest, filters: Query[OccurrenceQuery], limit: int = 100, offset: int = 0
+    request: HttpRequest, filters: Query[OccurrenceQuery], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     """Occurrences in scope. `status` takes a state, a bucket (late, soon, returned, waiting,
     later, done) or open; `mine=1` narrows to what the caller's organisation owes."""
-    parsed = OccurrenceFilters.from_query(filters.dict(exclude_none=True))
+    parsed = _filters(filters)
     rows = occurrences_for(request.user, parsed).select_related("duty__task", "org")
     count, page = page_of(rows.order_by("due_date", "id"), limit, offset)
     return {"items": [occurrence_json(o) for o in page], "count": count}
 
 
-@router.get("/occurrences/counts")
+@router.get("/occurrences/counts", response=responses(dict[str, int]))
 def occurrence_counts(request: HttpRequest, filters: Query[OccurrenceQuery]) -> dict[str, int]:
     """The count of each bucket and the total, with the same filters as the list."""
-    parsed = OccurrenceFilters.from_query(filters.dict(exclude_none=True))
+    parsed = _filters(filters)
     return rules.bucket_counts(occurrences_for(request.user, parsed))
 
 
@@ -103,13 +117,15 @@ def report_json(r: Report) -> dict[str, Any]:
     }
 
 
-@router.get("/occurrences/{int:occurrence_id}")
-def get_occurrence(request: HttpRequest, occurrence_id: int) -> dict[str, Any]:
+@router.get("/occurrences/{int:occurrence_id}", response=responses(dict[str, Any], 404))
+def get_occurrence(request: HttpRequest, occurrence_id: Id) -> dict[str, Any]:
+    """One occurrence with its reports; another organisation's answers 404 and is audited."""
     reports = Report.objects.select_related("author").prefetch_related("evidence")
-    occ = get_object_or_404(
+    occ = get_scoped_or_404(
         Occurrence.objects.visible_to(request.user)
         .select_related("duty__task", "org")
         .prefetch_related(Prefetch("reports", queryset=reports)),
+        request.user,
         pk=occurrence_id,
     )
     return occurrence_json(occ) | {
@@ -119,16 +135,19 @@ def get_occurrence(request: HttpRequest, occurrence_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/occurrences/{int:occurrence_id}/reports", response={201: dict})
+@router.post(
+    "/occurrences/{int:occurrence_id}/reports",
+    response=responses(dict[str, Any], 400, 403, 404, 409, 413, status=201),
+)
 def create_report(
     request: HttpRequest,
-    occurrence_id: int,
+    occurrence_id: Id,
     text: Form[str],
-    count: Form[int | None] = None,
+    count: Form[Count | None] = None,
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status:
     """A progress report with evidence files (PDF, Word, Excel, JPG, PNG)."""
-    occ = get_object_or_404(Occurrence.objects.visible_to(request.user), pk=occurrence_id)
+    occ = get_scoped_or_404(Occurrence.objects.visible_to(request.user), request.user, pk=occurrence_id)
     report = actions.submit_report(
         acting_user=request.user, occurrence=occ, text=text, count=count, files=files or []
     )
@@ -136,17 +155,19 @@ def create_report(
 
 
 class ReviewIn(Schema):
-    decision: str
-    comment: str = ""
+    decision: str = Field(max_length=20)
+    comment: str = Field("", max_length=2000)
 
 
-@router.post("/reports/{int:report_id}/review")
-def review(request: HttpRequest, report_id: int, payload: ReviewIn) -> dict[str, Any]:
-    """Accepts or returns a report; the occurrence becomes 已完成 or 已退回."""
-    report = get_object_or_404(
+@router.post("/reports/{int:report_id}/review", response=responses(dict[str, Any], 400, 403, 404, 409))
+def review(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
+    """Accepts or returns a report; the occurrence becomes 已完成 or 已退回. A report of
+    another organisation answers 404 and is audited."""
+    report = get_scoped_or_404(
         Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user)).select_related(
             "occurrence__duty", "author"
         ),
+        request.user,
         pk=report_id,
     )
     report = actions.review_report(
@@ -159,9 +180,60 @@ def review(request: HttpRequest, report_id: int, payload: ReviewIn) -> dict[str,
     }
 
 
-@router.get("/reviews", response=Paged)
-def review_queue(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+@router.get("/reviews", response=responses(Paged))
+def review_queue(request: HttpRequest, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """待我审核: occurrences whose reports wait for the caller's review, oldest first."""
     rows = rules.reviewable_by(request.user).select_related("duty__task", "org").order_by("updated_at", "id")
     count, page = page_of(rows, limit, offset)
     return {"items": [occurrence_json(o) for o in page], "count": count}
+
+
+# A file answer: the document says a 200 carries a file, of the type it was stored with.
+FILE_200 = {
+    "responses": {
+        200: {
+            "description": "佐证材料文件（附件下载，类型为上传时核验的类型）",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/evidence/{int:evidence_id}", response=responses(None, 404), openapi_extra=FILE_200)
+def get_evidence(request: HttpRequest, evidence_id: Id) -> Any:
+    """An evidence file, as an attachment, within the caller's scope; the download is
+    audited, and one of another organisation answers 404 and is audited as a denial."""
+    from luoshi.work.views import evidence_download
+
+    return evidence_download(request, evidence_id)
+
+
+@router.post("/reports/{int:report_id}/edit", response=responses(dict[str, Any], 400, 403, 404, 409, 413))
+def edit_report(
+    request: HttpRequest,
+    report_id: Id,
+    version: Form[Count],
+    text: Form[str],
+    count: Form[Count | None] = None,
+    remove: Form[list[Id]] = [],  # noqa: B006 - ninja reads the default, never mutates it
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """The author changes a report not yet reviewed (text, count, files added or removed by
+    id); a stale `version` answers 409. Another organisation's report answers 404, audited."""
+    report = get_scoped_or_404(
+        Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user))
+        .select_related("occurrence__duty", "occurrence__org", "author")
+        .prefetch_related("evidence"),
+        request.user,
+        pk=report_id,
+    )
+    report = actions.edit_report(
+        acting_user=request.user,
+        report=report,
+        expected_version=version,
+        text=text,
+        count=count,
+        add_files=files or [],
+        remove_evidence=remove,
+    )
+    return report_json(Report.objects.prefetch_related("evidence").select_related("author").get(pk=report.pk))

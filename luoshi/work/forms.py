@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from luoshi.core.forms import StyledForm
+from luoshi.core.numbers import MAX_BIGINT
 from luoshi.work.choices import ReviewDecision
 
 
@@ -76,7 +77,7 @@ class ReportEditForm(StyledForm):
         label="删除附件", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     files = MultipleFileField(label="添加附件", required=False, help_text=FILE_HELP)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_BIGINT)
 
     def __init__(self, *args, report, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003 - Django's signature
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
-from luoshi.core.access import deny, get_visible_or_404, require_role
+from luoshi.core.access import deny, get_scoped_or_404, get_visible_or_404, require_role
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
 from luoshi.core.paging import paginate
@@ -260,10 +260,11 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
+    report = get_scoped_or_404(
         Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user)).select_related(
             "occurrence__duty", "occurrence__org"
         ),
+        request.user,
         pk=pk,
     )
     form = ReviewForm(request.POST)
@@ -287,10 +288,11 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
+    report = get_scoped_or_404(
         Report.objects.filter(occurrence__in=Occurrence.objects.visible_to(request.user))
         .select_related("occurrence__duty", "occurrence__org")
         .prefetch_related("evidence"),
+        request.user,
         pk=pk,
     )
     initial = {"text": report.text, "count": report.count, "version": report.version}
@@ -323,8 +325,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_evidence(request: HttpRequest, pk: int) -> Evidence:
-    return get_object_or_404(
-        Evidence.objects.filter(report__occurrence__in=Occurrence.objects.visible_to(request.user)), pk=pk
+    return get_scoped_or_404(
+        Evidence.objects.filter(report__occurrence__in=Occurrence.objects.visible_to(request.user)),
+        request.user,
+        pk=pk,
     )
 
 
