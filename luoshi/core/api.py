@@ -143,8 +143,29 @@ def build_api() -> NinjaAPI:
     for exception, answer in registry.api_errors():
         api.add_exception_handler(exception, lambda request, exc, answer=answer: answer(api, request, exc))
     for prefix, router in registry.api_routers():
+        _declare_error_answers(router)
         api.add_router(prefix, router)
     return api
+
+
+# Every call behind a token can answer these, through the handlers above (a rule of the
+# action 400, a permission refusal 403, a malformed request 422, too many calls 429).
+COMMON_ERRORS = (400, 401, 403, 422, 429)
+
+
+def _declare_error_answers(router: Any) -> None:
+    """Declares, for every call of a part that did not list them itself, the error answers
+    the handlers above give, and 404 where the path names a record — so the OpenAPI
+    document holds every answer a client can get. A call whose success is not 200 (201)
+    must return `Status(201, …)`: with several answers declared, django-ninja answers a
+    plain return with 200."""
+    for path, view in router.path_operations.items():
+        for operation in view.operations:
+            models = operation.response_models
+            if not any(isinstance(code, int) and code < 300 for code in models):
+                continue
+            for code in (*COMMON_ERRORS, *((404,) if "{" in path else ())):
+                models.setdefault(code, operation._create_response_model(ErrorOut))
 
 
 def describe_invalid(errors: list[dict[str, Any]]) -> str:
