@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
 from luoshi.core.numbers import parse_int
 from luoshi.core.paging import paginate
-from luoshi.orgs import actions
+from luoshi.orgs import actions, roster
 from luoshi.orgs.choices import PostKind
 from luoshi.orgs.forms import OrganizationForm, PersonForm, PostForm
 from luoshi.orgs.models import Organization, Person, Post
@@ -242,3 +244,97 @@ def post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     else:
         messages.success(request, "已记录离任。")
     return redirect("orgs:person", pk=person.pk)
+
+
+def _import_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "orgs/roster_import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def people_import(request: HttpRequest) -> HttpResponse:
+    """导入花名册: upload → preview of every row (what would be added, updated, what is
+    wrong) → confirm, which saves the whole sheet in one transaction or nothing."""
+    if not roster.may_import_people(request.user):
+        return deny(request, "只有机关党委管理员和组织管理员可以导入花名册。")
+    orgs = [
+        o
+        for o in Organization.objects.assignable_by(request.user)
+        if actions.can_manage_people(request.user, o)
+    ]
+    chosen = parse_int(request.POST.get("org") or request.GET.get("org") or "")
+    default_org = next((o for o in orgs if o.pk == chosen), None)
+    context: dict[str, Any] = {"what": "people", "orgs": orgs, "default_org": default_org}
+    if request.method == "GET":
+        return _import_page(request, context)
+    try:
+        if "sealed" in request.POST:
+            content = roster.unseal(request.POST["sealed"], request.user)
+            done = roster.import_people(
+                acting_user=request.user,
+                content=content,
+                default_org=default_org,
+                filename=request.POST.get("filename", ""),
+            )
+            messages.success(
+                request,
+                f"花名册已导入：新增{done.count('新增')}人，更新{done.count('更新')}人，无变化{done.count('无变化')}人。",
+            )
+            return redirect("orgs:detail", pk=(default_org or request.user.org).pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ActionRefused("请选择要导入的 .xlsx 文件。")
+        content = upload.read(roster.MAX_BYTES + 1)
+        preview = roster.preview_people(acting_user=request.user, content=content, default_org=default_org)
+    except ActionRefused as refused:
+        return _import_page(request, context | {"error": str(refused)})
+    context |= {
+        "preview": preview,
+        "filename": upload.name[:100],
+        "sealed": "" if preview.errors else roster.seal(content, request.user),
+    }
+    return _import_page(request, context)
+
+
+@require_role(Role.SYSADMIN)
+@require_http_methods(["GET", "POST"])
+def orgs_import(request: HttpRequest) -> HttpResponse:
+    """导入组织机构: the same upload → preview → confirm, for the organisation tree."""
+    context: dict[str, Any] = {"what": "orgs"}
+    if request.method == "GET":
+        return _import_page(request, context)
+    try:
+        if "sealed" in request.POST:
+            content = roster.unseal(request.POST["sealed"], request.user)
+            done = roster.import_orgs(
+                acting_user=request.user, content=content, filename=request.POST.get("filename", "")
+            )
+            messages.success(
+                request, f"组织机构已导入：新增{done.count('新增')}个，更新{done.count('更新')}个。"
+            )
+            return redirect("orgs:tree")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ActionRefused("请选择要导入的 .xlsx 文件。")
+        content = upload.read(roster.MAX_BYTES + 1)
+        preview = roster.preview_orgs(acting_user=request.user, content=content)
+    except ActionRefused as refused:
+        return _import_page(request, context | {"error": str(refused)})
+    context |= {
+        "preview": preview,
+        "filename": upload.name[:100],
+        "sealed": "" if preview.errors else roster.seal(content, request.user),
+    }
+    return _import_page(request, context)
+
+
+def roster_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """导出花名册 of an organisation's subtree, in the layout the import reads."""
+    from urllib.parse import quote
+
+    if request.user.scope_kind() == "none":
+        return deny(request, "安全管理员和审计管理员不查看组织与人员等业务数据。")
+    org = get_visible_or_404(Organization.objects.all(), request.user, pk=pk)
+    data, filename = roster.roster_xlsx(acting_user=request.user, org=org)
+    response = HttpResponse(data, content_type=roster.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
