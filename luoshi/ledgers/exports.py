@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 
+from luoshi.core.scope import root_path_of
 from luoshi.ledgers.models import Meeting
 from luoshi.orgs.models import Organization
 from luoshi.tasks.exports import DATE_FORMAT, FONT, TITLE_FONT, _page_setup, as_of_line, row_height, safe_text
@@ -157,3 +159,129 @@ def table_xlsx(
                 sheet.write_string(n, col, safe_text(value), cell_fmt)
     book.close()
     return stream.getvalue()
+
+
+def branch_year_docx(org: Organization, year: int, as_of: dt.date) -> bytes:
+    """党支部工作纪实: a branch's year on paper, printed through the one official-document
+    builder in the department's format — its members and committee, every meeting with
+    attendance, the meeting duties kept, study and service totals (never ranked), its
+    responsibility list, letter and practical matters. Reads about ten queries."""
+    from django.db.models import Count
+
+    from luoshi.exports.official import OfficialDocument, official_date
+    from luoshi.ledgers import actions, summaries
+    from luoshi.ledgers.choices import ListKind
+    from luoshi.ledgers.models import Letter, PracticalMatter, ResponsibilityList
+    from luoshi.orgs.choices import PartyStatus, PostKind
+    from luoshi.orgs.models import Post
+
+    unit = Organization.objects.get(path=root_path_of(org.path))
+    doc = OfficialDocument.for_unit(unit)
+    day = min(as_of, dt.date(year, 12, 31))
+    members = list(actions.roster(org, day))
+    meetings = summaries.meetings_of(org, year)
+    doc.title(f"{org.name}{year}年党支部工作纪实")
+
+    doc.heading1("一、基本情况")
+    probationary = sum(1 for p in members if p.party_status == PartyStatus.PROBATIONARY)
+    committee = [
+        f"{post.get_kind_display()}{post.person.name}"
+        for post in Post.objects.filter(org=org, ended_on__isnull=True)
+        .exclude(kind__in=[PostKind.MEMBER, PostKind.PARTY_AFFAIRS])
+        .select_related("person")
+        .order_by("kind", "person__name")
+    ]
+    doc.paragraph(
+        f"截至{official_date(day)}，本支部有党员{len(members)}名，其中正式党员{len(members) - probationary}名、"
+        f"预备党员{probationary}名。" + (f"支部委员会：{'、'.join(committee)}。" if committee else "")
+    )
+
+    doc.heading1("二、组织生活")
+    kinds = Counter(m.get_kind_display() for m in meetings)
+    expected = sum(m.expected for m in meetings)
+    present = sum(m.present for m in meetings)
+    doc.paragraph(
+        f"全年召开会议、开展活动{len(meetings)}次"
+        + (f"（{'、'.join(f'{k}{n}次' for k, n in kinds.items())}）" if kinds else "")
+        + (
+            f"，应到{expected}人次，实到{present}人次，到会率{100 * present / expected:.0f}%。"
+            if expected
+            else "。"
+        )
+        + (
+            f"其中{sum(1 for m in meetings if m.filed_late)}次会后逾期登记。"
+            if any(m.filed_late for m in meetings)
+            else ""
+        )
+    )
+    if meetings:
+        doc.table(
+            ["序号", "日期", "类型", "主题", "到会"],
+            [
+                [
+                    str(n),
+                    f"{m.date.month}月{m.date.day}日",
+                    m.get_kind_display(),
+                    m.topic + ("（第一议题）" if m.first_topic else ""),
+                    f"{m.present}/{m.expected}",
+                ]
+                for n, m in enumerate(meetings, 1)
+            ],
+            [14, 26, 30, 64, 22],
+        )
+    grid = summaries.duty_grid(org, year)
+    if grid:
+        doc.heading2("（一）规定频次完成情况")
+        for row in grid:
+            done = sum(1 for c in row["cells"] if c["done"])
+            missed = [c["period"] for c in row["cells"] if c["colour"] == "red"]
+            doc.paragraph(
+                f"{row['title']}：{len(row['cells'])}期中已完成{done}期"
+                + (f"，{'、'.join(missed)}未按期召开。" if missed else "。")
+            )
+
+    doc.heading1("三、学习教育与志愿服务")
+    studies = summaries.study_totals(members, year)
+    service = summaries.service_totals(members, year)
+    first = [m for m in meetings if m.first_topic]
+    doc.paragraph(
+        f"全年落实“第一议题”{len(first)}次。党员登记学习{sum(r['hours'] for r in studies)}学时"
+        f"（{sum(1 for r in studies if r['hours'])}名党员有学习记录）；"
+        f"到社区报到服务{sum(r['hours'] for r in service['rows'])}小时"
+        f"（{len(members) - len(service['not_reported'])}名党员报告服务，{len(service['not_reported'])}名尚未报告）。"
+        "学习和服务时长按名册登记，不排名，不作为考核依据。"
+    )
+
+    doc.heading1("四、责任落实")
+    lists = dict(
+        ResponsibilityList.objects.filter(org=org, year=year)
+        .annotate(n=Count("items"))
+        .values_list("kind", "n")
+    )
+    doc.paragraph(
+        "；".join(
+            f"{label}{lists[kind]}项" if kind in lists else f"{label}未制定"
+            for kind, label in ListKind.choices
+        )
+        + "。"
+    )
+    letter = Letter.objects.filter(year=year, signer=org).select_related("issuer").first()
+    if letter is not None:
+        doc.paragraph(
+            f"与{letter.issuer.name}签订党风廉政建设责任书："
+            + (
+                f"已于{official_date(letter.signed_at.date())}签订（签订人{letter.signer_name}）。"
+                if letter.signed_at
+                else "尚未签订。"
+            )
+        )
+    matters = list(
+        PracticalMatter.objects.filter(org__path__startswith=org.path, year=year).select_related("org")
+    )
+    for matter in matters:
+        doc.paragraph(
+            f"为民实事（{matter.org.display_name}）：{matter.title}，{matter.get_status_display()}。"
+        )
+
+    doc.signature(org.name, as_of)
+    return doc.to_bytes()

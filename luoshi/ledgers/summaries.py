@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from luoshi.ledgers.models import Attendance, Meeting, ServiceRecord, StudyRecord
 from luoshi.orgs.models import Organization, Person
 from luoshi.work import rules
+from luoshi.work.choices import Bucket
 from luoshi.work.models import Occurrence
 
 
@@ -63,10 +65,14 @@ def duty_grid(org: Organization, year: int) -> list[dict[str, Any]]:
         .order_by("duty_id", "period_start")
     )
     rows: dict[int, dict[str, Any]] = {}
+    today = timezone.localdate()
     for o in occurrences:
         row = rows.setdefault(o.duty_id, {"title": o.duty.title, "cells": []})
-        light = rules.light_of(o)
-        row["cells"].append({"id": o.pk, "period": o.period, "colour": light.colour, "label": light.label})
+        light = rules.light_of(o, today)
+        done = rules.bucket_of(o, today) == Bucket.DONE
+        row["cells"].append(
+            {"id": o.pk, "period": o.period, "colour": light.colour, "label": light.label, "done": done}
+        )
     return list(rows.values())
 
 

@@ -6,6 +6,7 @@ app_name = "ledgers"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export/", views.ledger_export, name="ledger_export"),
+    path("export/record.docx", views.branch_record, name="branch_record"),
     path("export/<slug:which>/", views.export_table, name="export_table"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),

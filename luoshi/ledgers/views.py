@@ -114,6 +114,24 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def branch_record(request: HttpRequest) -> HttpResponse:
+    """党支部工作纪实 of a year as one .docx in the department's official format; audited."""
+    from urllib.parse import quote
+
+    from luoshi.exports.views import DOCX
+    from luoshi.ledgers.exports import branch_year_docx
+
+    if request.user.role in Role.without_business_scope():
+        return deny(request)
+    org, year = _org(request), _year(request)
+    data = branch_year_docx(org, year, timezone.localdate())
+    title = f"{org.name}{year}年党支部工作纪实"
+    record(AuditAction.EXPORT, actor=request.user, obj=org, object_repr=f"导出{title}"[:200])
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.docx')}"
+    return response
+
+
 def _meeting_input(request: HttpRequest, org: Organization, date: dt.date) -> actions.MeetingInput:
     post = request.POST
     members = actions.roster(org, date)

@@ -327,3 +327,38 @@ def test_each_ledger_exports_to_xlsx_and_is_audited(login_as: Any, which: str, e
     assert not any(str(v).startswith("=") for v in values)
     assert AuditEvent.objects.filter(action="export").count() == before + 1
     assert login_as("auditadmin").get(f"/ledgers/export/{which}/").status_code == 403
+
+
+def test_a_branch_prints_its_year_as_one_official_document(login_as: Any, persona: Any) -> None:
+    from docx import Document
+
+    from luoshi.audit.models import AuditEvent
+
+    branch = persona("zhibu1").org
+    year = timezone.localdate().year
+    meetings = Meeting.objects.filter(org=branch, date__year=year).count()
+    response = login_as("zhibu1").get(f"/ledgers/export/record.docx?org={branch.pk}&year={year}")
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    doc = Document(io.BytesIO(response.content))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == f"{branch.name}{year}年党支部工作纪实"
+    assert {"一、基本情况", "二、组织生活", "三、学习教育与志愿服务", "四、责任落实"} <= set(text)
+    assert any(f"全年召开会议、开展活动{meetings}次" in t for t in text)
+    assert len(doc.tables[0].rows) == meetings + 1
+    section = doc.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28  # GB/T 9704
+    assert AuditEvent.objects.filter(action="export", object_repr__contains="党支部工作纪实").exists()
+    assert login_as("zhibu2").get(f"/ledgers/export/record.docx?org={branch.pk}").status_code == 404
+
+
+def test_the_work_record_names_the_months_a_branch_missed(login_as: Any) -> None:
+    from docx import Document
+
+    from luoshi.ledgers.demo import MISSED
+
+    index, _kind, month = sorted(MISSED)[0]
+    branch = list(Organization.objects.filter(kind=OrgKind.BRANCH, is_active=True).order_by("path"))[index]
+    year = timezone.localdate().year
+    response = login_as("jgdw").get(f"/ledgers/export/record.docx?org={branch.pk}&year={year}")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert f"{year}年{month}月未按期召开" in text
