@@ -1,20 +1,15 @@
-"""Ledger speed (issue G) on a fresh SQLite database: a branch's meeting ledger page for a
-year and the department's attendance summary, at the demo's scale × 10."""
+"""Ledger speed (issue G) on fresh SQLite and PostgreSQL databases: a branch's meeting
+ledger page for a year and the department's attendance summary, at the demo's scale × 10."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 
-from bench.common import ROOT
+from bench.common import run_on_sqlite_and_postgresql
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="luoshi-bench-") as data:
-        env = dict(os.environ, LUOSHI_DATA_DIR=data, LUOSHI_DATABASE_URL="")
-        subprocess.run([sys.executable, "-m", "bench.ledgers_run"], cwd=ROOT, env=env, check=True)
+    run_on_sqlite_and_postgresql("bench.ledgers_run", "bench_ledgers")
 
 
 if __name__ == "__main__":

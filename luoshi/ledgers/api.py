@@ -248,6 +248,61 @@ def list_service(request: HttpRequest, limit: Limit = 100, offset: Offset = 0) -
     return {"items": [service_json(s) for s in page], "count": count}
 
 
+class SummaryQuery(Schema):
+    org: Id | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+@router.get("/service-summary", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+def service_summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[str, Any]:
+    """双报到、双报告 of an organisation for a year: its members' service and study hours in
+    roster order (never ranked), who has not reported service, and the same totals for
+    each basic-level organisation under it. Staff and leaders only."""
+    from django.utils import timezone
+
+    from luoshi.accounts.choices import Role
+    from luoshi.core.errors import refuse_access
+    from luoshi.ledgers import summaries
+
+    if request.user.role not in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER):
+        raise refuse_access("您不能查看学习与志愿服务汇总。", actor=request.user)
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user), pk=query.org or request.user.org_id or 0
+    )
+    today = timezone.localdate()
+    year = query.year or today.year
+    on = min(today, dt.date(year, 12, 31))
+    people = list(actions.roster(org, on))
+    service = summaries.service_totals(people, year)
+    study = {r["person"].pk: r["hours"] for r in summaries.study_totals(people, year)}
+    return {
+        "org": {"id": org.pk, "name": org.name},
+        "year": year,
+        "members": [
+            {
+                "id": r["person"].pk,
+                "name": r["person"].name,
+                "service_hours": float(r["hours"]),
+                "study_hours": float(study.get(r["person"].pk, 0)),
+            }
+            for r in service["rows"]
+        ],
+        "not_reported": [{"id": p.pk, "name": p.name} for p in service["not_reported"]],
+        "organisations": [
+            {
+                "id": r["org"].pk,
+                "name": r["org"].name,
+                "members": r["members"],
+                "reported": r["reported"],
+                "not_reported": r["not_reported"],
+                "service_hours": float(r["service_hours"]),
+                "study_hours": float(r["study_hours"]),
+            }
+            for r in summaries.service_by_org(summaries.basic_below(org), year, on)
+        ],
+    }
+
+
 class ServiceIn(Schema):
     date: dt.date
     community: str = Field(max_length=100)

@@ -88,7 +88,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         ),
         "can_record": actions.can_record_for(request.user, org),
         "children": summaries.attendance_summary(
-            list(org.subtree().filter(kind__in=OrgKind.basic_level()).exclude(pk=org.pk).order_by("path")),
+            summaries.basic_below(org),
             year,
         ),
     }
@@ -314,7 +314,8 @@ def study(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (Role.PLAN_OFFICE, Role.ORG_STAFF, Role.LEADER):
         return deny(request)
     org, year = _org(request), _year(request)
-    people = list(actions.roster(org, min(timezone.localdate(), dt.date(year, 12, 31))))
+    on = min(timezone.localdate(), dt.date(year, 12, 31))
+    people = list(actions.roster(org, on))
     rows = summaries.study_totals(people, year)
     return render(
         request,
@@ -325,6 +326,7 @@ def study(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": sum(r["hours"] for r in rows),
             "service": summaries.service_totals(people, year),
+            "by_org": summaries.service_by_org(summaries.basic_below(org), year, on),
         },
     )
 

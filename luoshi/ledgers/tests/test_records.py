@@ -362,3 +362,31 @@ def test_the_work_record_names_the_months_a_branch_missed(login_as: Any) -> None
     response = login_as("jgdw").get(f"/ledgers/export/record.docx?org={branch.pk}&year={year}")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert f"{year}年{month}月未按期召开" in text
+
+
+def test_the_office_sees_each_organisations_service_totals_and_who_has_not_reported(
+    login_as: Any, api_token: Any, client: Any, persona: Any
+) -> None:
+    member = persona("dangyuan1")
+    actions.record_service(
+        acting_user=member,
+        date=timezone.localdate(),
+        community="东湖社区",
+        hours="2.5",
+        content="垃圾分类宣传",
+    )
+    office = persona("jgdw")
+    page = login_as("jgdw").get(f"/ledgers/study/?org={office.org_id}")
+    by_org = {r["org"].name: r for r in page.context["by_org"]}
+    branch = by_org[member.org.name]
+    assert branch["reported"] >= 1 and branch["reported"] + branch["not_reported"] == branch["members"]
+    token = api_token("jgdw")
+    answer = client.get(
+        f"/api/service-summary?org={member.org_id}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    mine = next(m for m in answer["members"] if m["id"] == member.person_id)
+    assert mine["service_hours"] >= 2.5
+    assert member.person_id not in {p["id"] for p in answer["not_reported"]}
+    assert len(answer["not_reported"]) == sum(1 for m in answer["members"] if not m["service_hours"])
+    refused = client.get("/api/service-summary", HTTP_AUTHORIZATION=f"Bearer {api_token('dangyuan1')}")
+    assert refused.status_code == 403
