@@ -470,3 +470,79 @@ def matter_close(
     return matter_json(
         actions.close_matter(acting_user=request.user, matter=m, closure=closure, files=files or [])
     )
+
+
+class ListsQuery(Schema):
+    org: Id | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+@router.get("/responsibility-lists", response=Paged)
+def list_responsibility_lists(
+    request: HttpRequest, query: Query[ListsQuery], limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """三个清单 in scope (optionally of one organisation and year), each with its items."""
+    from luoshi.ledgers.models import ResponsibilityList
+
+    rows = ResponsibilityList.objects.visible_to(request.user).select_related("org").prefetch_related("items")
+    if query.org:
+        rows = rows.filter(org_id=query.org)
+    if query.year:
+        rows = rows.filter(year=query.year)
+    count, page = page_of(rows, limit, offset)
+    items = [
+        {
+            "id": x.pk,
+            "org": {"id": x.org_id, "name": x.org.name},
+            "year": x.year,
+            "kind": x.kind,
+            "kind_label": x.get_kind_display(),
+            "items": [i.text for i in x.items.all()],
+        }
+        for x in page
+    ]
+    return {"items": items, "count": count}
+
+
+class ListIn(Schema):
+    org: Id
+    year: int = Field(ge=2000, le=2100)
+    kind: str = Field(max_length=16)
+    items: list[str] = Field(max_length=200)
+
+
+@router.put("/responsibility-lists", response={200: dict, **ERRORS})
+def save_responsibility_list(request: HttpRequest, payload: ListIn) -> dict[str, Any]:
+    """Replaces the items of one of an organisation's 三个清单 for a year."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org)
+    saved = actions.save_list(
+        acting_user=request.user, org=org, year=payload.year, kind=payload.kind, items=payload.items
+    )
+    return {"id": saved.pk, "kind": saved.kind, "items": list(saved.items.values_list("text", flat=True))}
+
+
+WORK_RECORD_FILE = {
+    "responses": {
+        200: {
+            "description": "党支部工作纪实（.docx）",
+            "content": {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                    "schema": {"type": "string", "format": "binary"}
+                }
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/work-record", response={200: None, 403: ErrorOut, 404: ErrorOut}, openapi_extra=WORK_RECORD_FILE
+)
+def work_record(request: HttpRequest, query: Query[SummaryQuery]) -> Any:
+    """党支部工作纪实 of an organisation's year as .docx (the official format); audited."""
+    from luoshi.ledgers.views import branch_record_response
+
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user), pk=query.org or request.user.org_id or 0
+    )
+    return branch_record_response(request, org, query.year)

@@ -115,16 +115,22 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 
 def branch_record(request: HttpRequest) -> HttpResponse:
-    """党支部工作纪实 of a year as one .docx in the department's official format; audited."""
+    """党支部工作纪实 of a year as one .docx in the department's official format."""
+    if request.user.role in Role.without_business_scope():
+        return deny(request)
+    return branch_record_response(request, _org(request), _year(request))
+
+
+def branch_record_response(request: HttpRequest, org: Organization, year: int | None) -> HttpResponse:
+    """The 工作纪实 download, for the page and the API alike; audited."""
     from urllib.parse import quote
 
     from luoshi.exports.views import DOCX
     from luoshi.ledgers.exports import branch_year_docx
 
-    if request.user.role in Role.without_business_scope():
-        return deny(request)
-    org, year = _org(request), _year(request)
-    data = branch_year_docx(org, year, timezone.localdate())
+    today = timezone.localdate()
+    year = year or today.year
+    data = branch_year_docx(org, year, today)
     title = f"{org.name}{year}年党支部工作纪实"
     record(AuditAction.EXPORT, actor=request.user, obj=org, object_repr=f"导出{title}"[:200])
     response = HttpResponse(data, content_type=DOCX)

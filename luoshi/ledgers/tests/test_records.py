@@ -390,3 +390,27 @@ def test_the_office_sees_each_organisations_service_totals_and_who_has_not_repor
     assert len(answer["not_reported"]) == sum(1 for m in answer["members"] if not m["service_hours"])
     refused = client.get("/api/service-summary", HTTP_AUTHORIZATION=f"Bearer {api_token('dangyuan1')}")
     assert refused.status_code == 403
+
+
+def test_the_lists_and_the_work_record_are_in_the_api(api_token: Any, client: Any, persona: Any) -> None:
+    token = {"HTTP_AUTHORIZATION": f"Bearer {api_token('zhibu1')}"}
+    branch, year = persona("zhibu1").org, timezone.localdate().year
+    saved = client.put(
+        "/api/responsibility-lists",
+        {"org": branch.pk, "year": year, "kind": "dual", "items": ["抓好分管处室党风廉政建设", " "]},
+        content_type="application/json",
+        **token,
+    )
+    assert saved.status_code == 200 and saved.json()["items"] == ["抓好分管处室党风廉政建设"]
+    listed = client.get(f"/api/responsibility-lists?org={branch.pk}&year={year}", **token).json()
+    assert ["抓好分管处室党风廉政建设"] in [x["items"] for x in listed["items"] if x["kind"] == "dual"]
+    sibling = Organization.objects.get(name="政策法规处党支部")
+    refused = client.put(
+        "/api/responsibility-lists",
+        {"org": sibling.pk, "year": year, "kind": "dual", "items": ["x"]},
+        content_type="application/json",
+        **token,
+    )
+    assert refused.status_code == 404
+    record = client.get(f"/api/work-record?year={year}", **token)
+    assert record.status_code == 200 and record.content[:2] == b"PK"
