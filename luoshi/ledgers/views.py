@@ -594,7 +594,7 @@ def _xlsx(request: HttpRequest, filename: str, data: bytes, what: str) -> HttpRe
 
 def export_table(request: HttpRequest, which: str) -> HttpResponse:
     """责任书, 为民实事 and 学习与服务 as .xlsx, with the rows the page shows."""
-    from luoshi.ledgers.exports import table_xlsx
+    from luoshi.tasks.exports import titled_table_xlsx
 
     if not _business(request):
         return deny(request)
@@ -616,7 +616,7 @@ def export_table(request: HttpRequest, which: str) -> HttpResponse:
             for i, x in enumerate(letters_in_scope, 1)
         ]
         title = f"{year}年党风廉政建设责任书签订情况"
-        data = table_xlsx(
+        data = titled_table_xlsx(
             title,
             "责任书",
             ["序号", "发出单位", "签订单位", "状态", "签订人", "签订日期", "方式"],
@@ -637,7 +637,7 @@ def export_table(request: HttpRequest, which: str) -> HttpResponse:
             for i, r in enumerate(progress["rows"], 1)
         ]
         title = f"{year}年我为群众办实事推进情况"
-        data = table_xlsx(
+        data = titled_table_xlsx(
             title,
             "为民实事",
             ["序号", "处室（单位）", "为民实事", "状态", "完成情况"],
@@ -656,7 +656,7 @@ def export_table(request: HttpRequest, which: str) -> HttpResponse:
             for i, r in enumerate(summaries.study_totals(people, year), 1)
         ]
         title = f"{org.name}{year}年学习与志愿服务登记（按名册顺序，不排名）"
-        data = table_xlsx(
+        data = titled_table_xlsx(
             title, "学习与服务", ["序号", "姓名", "学习学时", "志愿服务时长"], [6, 16, 12, 14], rows, today
         )
     else:

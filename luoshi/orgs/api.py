@@ -95,7 +95,7 @@ def _import_answer(preview: Any, imported: bool) -> dict[str, Any]:
     }
 
 
-@router.post("/people/import", response=responses(ImportOut, 400, 403, status=200) | {201: ImportOut})
+@router.post("/people/import", response=responses(ImportOut, 400, 403, 404, status=200) | {201: ImportOut})
 def import_people(
     request: HttpRequest,
     file: File[UploadedFile],

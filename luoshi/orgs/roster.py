@@ -881,75 +881,32 @@ def roster_xlsx(*, acting_user: Any, org: Organization) -> tuple[bytes, str]:
     export edited in WPS imports back). Mobile and ID numbers are in full only for people
     whose numbers the exporter may reveal, masked otherwise; the export is audited, naming
     how many full numbers left the system. Returns (bytes, file name)."""
-    import xlsxwriter
-
-    from luoshi.tasks.exports import DATE_FORMAT, FONT, TITLE_FONT, _page_setup, as_of_line, safe_text
+    from luoshi.tasks.exports import titled_table_xlsx
 
     people = roster_people(acting_user, org)
-    today = timezone.localdate()
-    revealed = 0
-    stream = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        stream,
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_format_properties": {"font_name": FONT, "font_size": 10},
-        },
-    )
-    sheet = book.add_worksheet("党员花名册")
-    title_fmt = book.add_format(
-        {"font_name": TITLE_FONT, "font_size": 16, "align": "center", "valign": "vcenter"}
-    )
-    head_fmt = book.add_format(
-        {
-            "bold": True,
-            "align": "center",
-            "valign": "vcenter",
-            "border": 1,
-            "bg_color": "#D9D9D9",
-            "text_wrap": True,
-        }
-    )
-    cell_fmt = book.add_format({"border": 1, "valign": "top", "num_format": "@"})
-    date_fmt = book.add_format({"border": 1, "valign": "top", "align": "center", "num_format": DATE_FORMAT})
-    number_fmt = book.add_format({"border": 1, "valign": "top", "align": "center"})
-    for col, width in enumerate(PEOPLE_WIDTHS):
-        sheet.set_column(col, col, width)
-    sheet.set_row(0, 30)
-    last = len(PEOPLE_COLUMNS) - 1
-    sheet.merge_range(0, 0, 0, last, safe_text(f"{org.name}党员花名册"), title_fmt)
-    sheet.merge_range(1, 0, 1, last, as_of_line(today), book.add_format({"align": "right"}))
-    for col, header in enumerate(PEOPLE_COLUMNS):
-        sheet.write_string(2, col, header, head_fmt)
-    _page_setup(sheet, len(PEOPLE_COLUMNS), 2)
+    revealed, rows = 0, []
     for n, p in enumerate(people, start=1):
         full = actions.can_reveal(acting_user, p)
         revealed += 1 if full and (p.mobile or p.id_number) else 0
-        values: list[Any] = [
-            n,
-            p.name,
-            p.get_gender_display() if p.gender else "",
-            p.birth_date,
-            p.ethnic_group,
-            p.get_education_display() if p.education else "",
-            p.get_party_status_display(),
-            p.joined_party_on,
-            p.org.name,
-            p.job_title,
-            p.mobile if full else mask_mobile(p.mobile),
-            p.id_number if full else mask_id_number(p.id_number),
-        ]
-        row = n + 2
-        for col, value in enumerate(values):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), date_fmt)
-            elif isinstance(value, int):
-                sheet.write_number(row, col, value, number_fmt)
-            else:
-                sheet.write_string(row, col, safe_text(value), cell_fmt)
-    book.close()
+        rows.append(
+            [
+                n,
+                p.name,
+                p.get_gender_display() if p.gender else "",
+                p.birth_date or "",
+                p.ethnic_group,
+                p.get_education_display() if p.education else "",
+                p.get_party_status_display(),
+                p.joined_party_on or "",
+                p.org.name,
+                p.job_title,
+                p.mobile if full else mask_mobile(p.mobile),
+                p.id_number if full else mask_id_number(p.id_number),
+            ]
+        )
+    data = titled_table_xlsx(
+        f"{org.name}党员花名册", "党员花名册", PEOPLE_COLUMNS, PEOPLE_WIDTHS, rows, timezone.localdate()
+    )
     record(
         AuditAction.EXPORT,
         actor=acting_user,
@@ -957,4 +914,4 @@ def roster_xlsx(*, acting_user: Any, org: Organization) -> tuple[bytes, str]:
         object_repr=f"导出党员花名册：{org.name}"[:200],
         message=f"{len(people)}人，其中{revealed}人含完整手机号码和身份证号",
     )
-    return stream.getvalue(), f"{org.name}党员花名册.xlsx"
+    return data, f"{org.name}党员花名册.xlsx"

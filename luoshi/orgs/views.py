@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -246,7 +247,33 @@ def post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     return redirect("orgs:person", pk=person.pk)
 
 
-def _import_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _upload_or_confirm(
+    request: HttpRequest,
+    context: dict[str, Any],
+    preview: Callable[[bytes], Any],
+    save: Callable[[bytes, str], HttpResponse],
+) -> HttpResponse:
+    """The import pages' one flow: GET the form; POST a file → the preview of every row,
+    the file sealed into the page when no row is wrong; POST the sealed file → `save`,
+    which imports it whole. A refusal shows the form again with its Chinese reason."""
+    if request.method == "GET":
+        return render(request, "orgs/roster_import.html", context)
+    try:
+        if "sealed" in request.POST:
+            content = roster.unseal(request.POST["sealed"], request.user)
+            return save(content, request.POST.get("filename", ""))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ActionRefused("请选择要导入的 .xlsx 文件。")
+        content = upload.read(roster.MAX_BYTES + 1)
+        checked = preview(content)
+    except ActionRefused as refused:
+        return render(request, "orgs/roster_import.html", context | {"error": str(refused)})
+    context |= {
+        "preview": checked,
+        "filename": (upload.name or "")[:100],
+        "sealed": "" if checked.errors else roster.seal(content, request.user),
+    }
     return render(request, "orgs/roster_import.html", context)
 
 
@@ -263,68 +290,43 @@ def people_import(request: HttpRequest) -> HttpResponse:
     ]
     chosen = parse_int(request.POST.get("org") or request.GET.get("org") or "")
     default_org = next((o for o in orgs if o.pk == chosen), None)
-    context: dict[str, Any] = {"what": "people", "orgs": orgs, "default_org": default_org}
-    if request.method == "GET":
-        return _import_page(request, context)
-    try:
-        if "sealed" in request.POST:
-            content = roster.unseal(request.POST["sealed"], request.user)
-            done = roster.import_people(
-                acting_user=request.user,
-                content=content,
-                default_org=default_org,
-                filename=request.POST.get("filename", ""),
-            )
-            messages.success(
-                request,
-                f"花名册已导入：新增{done.count('新增')}人，更新{done.count('更新')}人，无变化{done.count('无变化')}人。",
-            )
-            return redirect("orgs:detail", pk=(default_org or request.user.org).pk)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ActionRefused("请选择要导入的 .xlsx 文件。")
-        content = upload.read(roster.MAX_BYTES + 1)
-        preview = roster.preview_people(acting_user=request.user, content=content, default_org=default_org)
-    except ActionRefused as refused:
-        return _import_page(request, context | {"error": str(refused)})
-    context |= {
-        "preview": preview,
-        "filename": upload.name[:100],
-        "sealed": "" if preview.errors else roster.seal(content, request.user),
-    }
-    return _import_page(request, context)
+
+    def save(content: bytes, filename: str) -> HttpResponse:
+        done = roster.import_people(
+            acting_user=request.user, content=content, default_org=default_org, filename=filename
+        )
+        messages.success(
+            request,
+            f"花名册已导入：新增{done.count_new}人，更新{done.count_update}人，无变化{done.count_same}人。",
+        )
+        return redirect("orgs:detail", pk=(default_org or request.user.org).pk)
+
+    return _upload_or_confirm(
+        request,
+        {"what": "people", "orgs": orgs, "default_org": default_org},
+        lambda content: roster.preview_people(
+            acting_user=request.user, content=content, default_org=default_org
+        ),
+        save,
+    )
 
 
 @require_role(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def orgs_import(request: HttpRequest) -> HttpResponse:
     """导入组织机构: the same upload → preview → confirm, for the organisation tree."""
-    context: dict[str, Any] = {"what": "orgs"}
-    if request.method == "GET":
-        return _import_page(request, context)
-    try:
-        if "sealed" in request.POST:
-            content = roster.unseal(request.POST["sealed"], request.user)
-            done = roster.import_orgs(
-                acting_user=request.user, content=content, filename=request.POST.get("filename", "")
-            )
-            messages.success(
-                request, f"组织机构已导入：新增{done.count('新增')}个，更新{done.count('更新')}个。"
-            )
-            return redirect("orgs:tree")
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ActionRefused("请选择要导入的 .xlsx 文件。")
-        content = upload.read(roster.MAX_BYTES + 1)
-        preview = roster.preview_orgs(acting_user=request.user, content=content)
-    except ActionRefused as refused:
-        return _import_page(request, context | {"error": str(refused)})
-    context |= {
-        "preview": preview,
-        "filename": upload.name[:100],
-        "sealed": "" if preview.errors else roster.seal(content, request.user),
-    }
-    return _import_page(request, context)
+
+    def save(content: bytes, filename: str) -> HttpResponse:
+        done = roster.import_orgs(acting_user=request.user, content=content, filename=filename)
+        messages.success(request, f"组织机构已导入：新增{done.count_new}个，更新{done.count_update}个。")
+        return redirect("orgs:tree")
+
+    return _upload_or_confirm(
+        request,
+        {"what": "orgs"},
+        lambda content: roster.preview_orgs(acting_user=request.user, content=content),
+        save,
+    )
 
 
 def roster_export(request: HttpRequest, pk: int) -> HttpResponse:

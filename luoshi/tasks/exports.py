@@ -81,12 +81,8 @@ def _page_setup(sheet: Any, columns: int, header_row: int) -> None:
     sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
-def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]], as_of: dt.date) -> bytes:
-    """rows: dicts with section, title, measure, lead, responsible, due (a date or a
-    schedule label), progress, status."""
-    stream = io.BytesIO()
-    book = _workbook(stream, constant_memory=True)
-    sheet = book.add_worksheet("任务台账")
+def _title_and_header_formats(book: Any) -> tuple[Any, Any]:
+    """The house style's title (黑体 16) and grey, bold, wrapped header cells."""
     title_fmt = book.add_format(
         {"font_name": TITLE_FONT, "font_size": 16, "align": "center", "valign": "vcenter"}
     )
@@ -100,6 +96,16 @@ def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]], as_of: dt.date) -> b
             "text_wrap": True,
         }
     )
+    return title_fmt, head_fmt
+
+
+def ledger_xlsx(title: str, rows: Iterable[dict[str, Any]], as_of: dt.date) -> bytes:
+    """rows: dicts with section, title, measure, lead, responsible, due (a date or a
+    schedule label), progress, status."""
+    stream = io.BytesIO()
+    book = _workbook(stream, constant_memory=True)
+    sheet = book.add_worksheet("任务台账")
+    title_fmt, head_fmt = _title_and_header_formats(book)
     section_fmt = book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "valign": "vcenter"})
     cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     center_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "align": "center"})
@@ -192,5 +198,45 @@ def occurrences_xlsx(
         sheet.set_row(n + 2, row_height([chinese(v) for v in values], DETAIL_WIDTHS))
         if progress and n % 1000 == 0:
             progress(n)
+    book.close()
+    return stream.getvalue()
+
+
+def titled_table_xlsx(
+    title: str,
+    sheet_name: str,
+    headers: list[str],
+    widths: list[int],
+    rows: Iterable[list[Any]],
+    as_of: dt.date,
+) -> bytes:
+    """Any register as one titled table in the house style (the 三会一课 register, 责任书,
+    为民实事, 学习与服务, the 党员花名册): title, 截至 line, grey header repeated on every A4
+    landscape page; dates as dates, numbers as numbers, everything else as text that no
+    spreadsheet reads as a formula."""
+    stream = io.BytesIO()
+    book = _workbook(stream, constant_memory=False)
+    sheet = book.add_worksheet(sheet_name)
+    title_fmt, head_fmt = _title_and_header_formats(book)
+    cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    number_fmt = book.add_format({"border": 1, "valign": "top", "align": "center"})
+    date_fmt = book.add_format({"border": 1, "valign": "top", "align": "center", "num_format": DATE_FORMAT})
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_row(0, 30)
+    sheet.merge_range(0, 0, 0, len(headers) - 1, safe_text(title), title_fmt)
+    sheet.merge_range(1, 0, 1, len(headers) - 1, as_of_line(as_of), book.add_format({"align": "right"}))
+    for col, header in enumerate(headers):
+        sheet.write_string(2, col, header, head_fmt)
+    _page_setup(sheet, len(headers), 2)
+    for n, values in enumerate(rows, start=3):
+        sheet.set_row(n, row_height(list(values), widths))
+        for col, value in enumerate(values):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(n, col, dt.datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(n, col, value, number_fmt)
+            else:
+                sheet.write_string(n, col, safe_text(value), cell_fmt)
     book.close()
     return stream.getvalue()
