@@ -27,6 +27,7 @@ from luoshi.core.scope import scope_path
 from luoshi.ledgers.choices import MeetingKind, StudyMethod
 from luoshi.ledgers.models import (
     Attendance,
+    CommunityRegistration,
     Meeting,
     MeetingDuty,
     MeetingFile,
@@ -439,6 +440,39 @@ def record_study(
     return study
 
 
+def register_community(
+    *, acting_user: Any, community: str, date: dt.date, person: Person | None = None
+) -> CommunityRegistration:
+    """双报到: a member registers with a community (replacing an earlier registration)."""
+    person = _person_for(acting_user, person)
+    _check_date(date)
+    community = (community or "").strip()[:100]
+    if not community:
+        raise ActionRefused("请填写报到社区。")
+    with transaction.atomic():
+        before = (
+            CommunityRegistration.objects.filter(person=person).values_list("community", flat=True).first()
+        )
+        registration, _ = CommunityRegistration.objects.update_or_create(
+            person=person,
+            defaults={
+                "org": person.org,
+                "community": community,
+                "registered_on": date,
+                "created_by": acting_user,
+            },
+        )
+        record(
+            AuditAction.UPDATE if before else AuditAction.CREATE,
+            actor=acting_user,
+            obj=registration,
+            object_repr=f"社区报到：{person.name}"[:200],
+            before={"community": before} if before else None,
+            after={"community": community, "date": date.isoformat()},
+        )
+    return registration
+
+
 def record_service(
     *,
     acting_user: Any,
@@ -448,11 +482,17 @@ def record_service(
     content: str,
     person: Person | None = None,
 ) -> ServiceRecord:
-    """双报到: service given in the community, with hours."""
+    """双报到: service given in the community, with hours; the community defaults to the
+    one the member registered with."""
     person = _person_for(acting_user, person)
     _check_date(date)
     if not (community or "").strip():
-        raise ActionRefused("请填写报到社区。")
+        community = (
+            CommunityRegistration.objects.filter(person=person).values_list("community", flat=True).first()
+            or ""
+        )
+    if not (community or "").strip():
+        raise ActionRefused("请填写报到社区（或先登记社区报到）。")
     if not (content or "").strip():
         raise ActionRefused("请填写服务内容。")
     value = _hours(hours, "服务时长")

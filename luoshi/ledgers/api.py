@@ -255,9 +255,10 @@ class SummaryQuery(Schema):
 
 @router.get("/service-summary", response={200: dict, 403: ErrorOut, 404: ErrorOut})
 def service_summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[str, Any]:
-    """双报到、双报告 of an organisation for a year: its members' service and study hours in
-    roster order (never ranked), who has not reported service, and the same totals for
-    each basic-level organisation under it. Staff and leaders only."""
+    """双报到、双报告 of an organisation for a year: its members' registered community,
+    service and study hours in roster order (never ranked), who has not registered and who
+    has not reported service, and the same totals for each basic-level organisation under
+    it. Staff and leaders only."""
     from django.utils import timezone
 
     from luoshi.accounts.choices import Role
@@ -282,17 +283,20 @@ def service_summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[st
             {
                 "id": r["person"].pk,
                 "name": r["person"].name,
+                "community": r["community"],
                 "service_hours": float(r["hours"]),
                 "study_hours": float(study.get(r["person"].pk, 0)),
             }
             for r in service["rows"]
         ],
         "not_reported": [{"id": p.pk, "name": p.name} for p in service["not_reported"]],
+        "not_registered": [{"id": p.pk, "name": p.name} for p in service["not_registered"]],
         "organisations": [
             {
                 "id": r["org"].pk,
                 "name": r["org"].name,
                 "members": r["members"],
+                "registered": r["registered"],
                 "reported": r["reported"],
                 "not_reported": r["not_reported"],
                 "service_hours": float(r["service_hours"]),
@@ -301,6 +305,24 @@ def service_summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[st
             for r in summaries.service_by_org(summaries.basic_below(org), year, on)
         ],
     }
+
+
+class RegistrationIn(Schema):
+    community: str = Field(max_length=100)
+    date: dt.date
+    person: Id | None = None
+
+
+@router.post("/community-registrations", response={201: dict, **ERRORS})
+def register_community(request: HttpRequest, payload: RegistrationIn) -> Status:
+    """双报到: the caller (or, for staff, a member of their subtree) registers with a community."""
+    r = actions.register_community(
+        acting_user=request.user,
+        community=payload.community,
+        date=payload.date,
+        person=_subject(request, payload.person),
+    )
+    return Status(201, {"id": r.pk, "person": r.person_id, "community": r.community, "date": r.registered_on})
 
 
 class ServiceIn(Schema):

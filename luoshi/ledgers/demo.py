@@ -15,7 +15,14 @@ from django.utils import timezone
 from luoshi.accounts.models import User
 from luoshi.ledgers.actions import roster, schedule_meeting_duties
 from luoshi.ledgers.choices import MeetingKind, StudyMethod
-from luoshi.ledgers.models import Attendance, Meeting, MeetingLink, ServiceRecord, StudyRecord
+from luoshi.ledgers.models import (
+    Attendance,
+    CommunityRegistration,
+    Meeting,
+    MeetingLink,
+    ServiceRecord,
+    StudyRecord,
+)
 from luoshi.orgs.choices import OrgKind
 from luoshi.orgs.models import Organization
 from luoshi.work.actions import load_calendar, mark_overdue
@@ -166,6 +173,13 @@ def _personal(year: int, today: dt.date, office: User) -> None:
         ]
     )
     if dt.date(year, 4, 18) <= last:
+        CommunityRegistration.objects.create(
+            person=person,
+            org=person.org,
+            community="青秀区民主路社区",
+            registered_on=dt.date(year, 3, 5),
+            created_by=member,
+        )
         ServiceRecord.objects.create(
             person=person,
             org=person.org,

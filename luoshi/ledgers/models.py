@@ -224,6 +224,32 @@ class ServiceRecord(TimeStampedModel):
         return f"{self.person} {self.date} {self.community}"
 
 
+class CommunityRegistration(TimeStampedModel):
+    """双报到: the community a member has registered with (one at a time; registering
+    again replaces it). Service records default to it."""
+
+    scope_path_field = "org__path"
+
+    person = models.OneToOneField(
+        "orgs.Person", verbose_name="党员", on_delete=models.CASCADE, related_name="community_registration"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="组织", on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.CharField("报到社区", max_length=100)
+    registered_on = models.DateField("报到日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = PersonalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["org__path", "id"]
+        verbose_name = "社区报到"
+
+    def __str__(self) -> str:
+        return f"{self.person} 报到 {self.community}"
+
+
 class StoredFile(models.Model):
     """An uploaded file's fields, as luoshi.work.uploads.store_upload returns them."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from luoshi.ledgers.models import Attendance, Meeting, ServiceRecord, StudyRecord
+from luoshi.ledgers.models import Attendance, CommunityRegistration, Meeting, ServiceRecord, StudyRecord
 from luoshi.orgs.models import Organization, Person
 from luoshi.work import rules
 from luoshi.work.choices import Bucket
@@ -121,6 +121,7 @@ def person_year(person: Person, year: int) -> dict[str, Any]:
         "meetings": list(attended.select_related("meeting__org").order_by("-meeting__date")[:50]),
         "study_hours": study.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
         "study": list(study[:50]),
+        "community": CommunityRegistration.objects.filter(person=person).first(),
         "service_hours": service.aggregate(h=Sum("hours"))["h"] or Decimal("0"),
         "service": list(service[:50]),
     }
@@ -169,21 +170,33 @@ def practical_progress(user: Any, year: int) -> dict[str, Any]:
 
 
 def service_totals(people: list[Person], year: int) -> dict[str, Any]:
-    """双报到: hours per member in roster order, and who has not reported service this year."""
+    """双报到、双报告: hours and registered community per member in roster order, who has not
+    reported service this year and who has not registered with a community."""
     rows = dict(
         ServiceRecord.objects.filter(person__in=people, date__year=year)
         .values_list("person_id")
         .annotate(h=Sum("hours"))
         .values_list("person_id", "h")
     )
-    listed = [{"person": p, "hours": rows.get(p.pk) or Decimal("0")} for p in people]
-    return {"rows": listed, "not_reported": [r["person"] for r in listed if r["person"].pk not in rows]}
+    communities = dict(
+        CommunityRegistration.objects.filter(person__in=people).values_list("person_id", "community")
+    )
+    listed = [
+        {"person": p, "hours": rows.get(p.pk) or Decimal("0"), "community": communities.get(p.pk, "")}
+        for p in people
+    ]
+    return {
+        "rows": listed,
+        "not_reported": [r["person"] for r in listed if r["person"].pk not in rows],
+        "not_registered": [r["person"] for r in listed if not r["community"]],
+    }
 
 
 def service_by_org(orgs: list[Organization], year: int, on: dt.date) -> list[dict[str, Any]]:
     """双报到、双报告 per organisation, for the office and a committee: members on the
-    roster of `on`, how many reported service this year and how many have not, service
-    and study hours. In tree order, never ranked. Three queries whatever the size."""
+    roster of `on`, how many registered with a community, how many reported service this
+    year and how many have not, service and study hours. In tree order, never ranked. Four
+    queries whatever the size."""
     from luoshi.orgs.choices import PartyStatus, PostKind
     from luoshi.orgs.models import Post
 
@@ -208,6 +221,9 @@ def service_by_org(orgs: list[Organization], year: int, on: dt.date) -> list[dic
         )
 
     service, study = hours(ServiceRecord), hours(StudyRecord)
+    registered = set(
+        CommunityRegistration.objects.filter(person_id__in=everyone).values_list("person_id", flat=True)
+    )
     rows = []
     for org in orgs:
         ids = members.get(org.pk, set())
@@ -216,6 +232,7 @@ def service_by_org(orgs: list[Organization], year: int, on: dt.date) -> list[dic
             {
                 "org": org,
                 "members": len(ids),
+                "registered": len(ids & registered),
                 "reported": reported,
                 "not_reported": len(ids) - reported,
                 "service_hours": sum((service.get(pk, Decimal("0")) for pk in ids), Decimal("0")),

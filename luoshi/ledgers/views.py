@@ -277,7 +277,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         try:
             if date is None:
                 raise ActionRefused("请填写日期，如 2026-03-01。")
-            if which == "service":
+            if which == "registration":
+                actions.register_community(
+                    acting_user=user, community=request.POST.get("community", ""), date=date
+                )
+            elif which == "service":
                 actions.record_service(
                     acting_user=user,
                     date=date,

@@ -414,3 +414,56 @@ def test_the_lists_and_the_work_record_are_in_the_api(api_token: Any, client: An
     assert refused.status_code == 404
     record = client.get(f"/api/work-record?year={year}", **token)
     assert record.status_code == 200 and record.content[:2] == b"PK"
+
+
+def test_a_member_registers_with_a_community_and_service_defaults_to_it(
+    login_as: Any, api_token: Any, client: Any, persona: Any
+) -> None:
+    from luoshi.audit.models import AuditEvent
+    from luoshi.ledgers.models import ServiceRecord
+
+    member = persona("dangyuan1")
+    page = login_as("dangyuan1")
+    today = timezone.localdate().isoformat()
+    assert (
+        page.post("/ledgers/mine/", {"form": "registration", "community": "", "date": today}).status_code
+        == 200
+    )
+    assert (
+        page.post(
+            "/ledgers/mine/", {"form": "registration", "community": "东湖社区", "date": today}
+        ).status_code
+        == 302
+    )
+    assert "到东湖社区报到" in page.get("/ledgers/mine/").content.decode()
+    page.post(
+        "/ledgers/mine/", {"form": "service", "date": today, "hours": "1", "community": "", "content": "义诊"}
+    )
+    assert (
+        ServiceRecord.objects.filter(person_id=member.person_id, content="义诊").get().community == "东湖社区"
+    )
+    assert AuditEvent.objects.filter(object_type="ledgers.communityregistration").exists()
+
+    summary = client.get(
+        f"/api/service-summary?org={member.org_id}", HTTP_AUTHORIZATION=f"Bearer {api_token('zhibu1')}"
+    ).json()
+    assert member.person_id not in {p["id"] for p in summary["not_registered"]}
+    assert len(summary["not_registered"]) == sum(1 for m in summary["members"] if not m["community"])
+    office = client.get("/api/service-summary", HTTP_AUTHORIZATION=f"Bearer {api_token('jgdw')}").json()
+    branch = next(o for o in office["organisations"] if o["id"] == member.org_id)
+    assert branch["registered"] >= 1
+
+    again = client.post(
+        "/api/community-registrations",
+        {"community": "西湖社区", "date": today},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token('dangyuan1')}",
+    )
+    assert again.status_code == 201 and again.json()["community"] == "西湖社区"
+    stranger = client.post(
+        "/api/community-registrations",
+        {"community": "西湖社区", "date": today, "person": member.person_id},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token('zhibu2')}",
+    )
+    assert stranger.status_code == 404
