@@ -441,8 +441,8 @@ def review_report(*, acting_user: Any, report: Report, decision: str, comment: s
             before={"status": ReportStatus.SUBMITTED},
             after={"status": new_status, "comment": comment},
         )
+        report.refresh_from_db()
         reviewed(report=report, occurrence=occ, status=new_status, comment=comment)
-    report.refresh_from_db()
     return report
 
 
@@ -509,55 +509,6 @@ def create_single_duty(
     return occurrence
 
 
-def review_rectification_report(
-    *, acting_user: Any, report: Report, decision: str, comment: str = ""
-) -> Report:
-    """The inspecting side (discipline staff) verifies a report on a rectification measure:
-    the same review as `review_report`, for a reviewer the plan's review scope does not
-    name. Other duties, and other users, go through `review_report`."""
-    occurrence = report.occurrence
-    if occurrence.duty.kind != DutyKind.RECTIFICATION or acting_user.role != Role.DISCIPLINE:
-        return review_report(acting_user=acting_user, report=report, decision=decision, comment=comment)
-    root = scope_path(acting_user)
-    if root is None or not occurrence.org.path.startswith(root):
-        raise refuse_access("您不能审核该报告。", actor=acting_user, obj=report)
-    if decision not in ReviewDecision.values:
-        raise ActionRefused("审核结论只能是“通过”或“退回”。")
-    comment = (comment or "").strip()
-    if decision == ReviewDecision.RETURN and not comment:
-        raise ActionRefused("退回时请填写审核意见，说明需要补充或修改的内容。")
-    new_status = ReportStatus.ACCEPTED if decision == ReviewDecision.ACCEPT else ReportStatus.RETURNED
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Report.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
-            status=new_status,
-            reviewed_by=acting_user,
-            reviewed_at=now,
-            review_comment=comment[:500],
-            version=F("version") + 1,
-        )
-        if claimed != 1:
-            raise ActionRefused("该报告已被审核，无需重复操作。")
-        occ = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
-        if decision == ReviewDecision.ACCEPT:
-            _change_status(occ, OccurrenceStatus.DONE, by=acting_user, reason="验收通过")
-            occ.completed_at = now
-        else:
-            _change_status(occ, OccurrenceStatus.RETURNED, by=acting_user, reason=f"退回：{comment}")
-        occ.version += 1
-        occ.save(update_fields=["status", "completed_at", "version", "updated_at"])
-        record(
-            AuditAction.UPDATE,
-            actor=acting_user,
-            obj=report,
-            object_repr=f"验收整改报告：{occ}"[:200],
-            before={"status": ReportStatus.SUBMITTED},
-            after={"status": new_status, "comment": comment},
-        )
-    report.refresh_from_db()
-    return report
-
-
 # --- records that answer an occurrence (ledgers) -------------------------------------------
 
 
@@ -596,8 +547,8 @@ def satisfy_occurrence(*, acting_user: Any, occurrence: Occurrence, record_label
 # --- hooks -----------------------------------------------------------------------------
 
 # Called inside review_report's transaction once a report is accepted or returned, with
-# (report=, occurrence=, status=, comment=): the notices part tells the reporting
-# organisation. Other parts append to this list in their AppConfig.ready().
+# (report=, occurrence=, status=, comment=), the report as reviewed (reviewed_by set): the
+# notices part tells the reporting organisation, inspections writes the finding's history. Other parts append to this list in their AppConfig.ready().
 ON_REVIEWED: list[Any] = []
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from luoshi.accounts.choices import Role
 from luoshi.core.scope import scope_path
-from luoshi.work.choices import Bucket, OccurrenceStatus
+from luoshi.work.choices import Bucket, DutyKind, OccurrenceStatus
 from luoshi.work.models import Occurrence
 
 # Owed and not yet reported: the states a due date applies to.
@@ -53,6 +53,14 @@ def bucket_q(bucket: str, today: dt.date | None = None, prefix: str = "") -> Q:
     if bucket == Bucket.LATER:
         return q(status__in=OWED, due_date__gt=soon_end)
     raise ValueError(f"unknown bucket: {bucket}")
+
+
+def red_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """The occurrences whose light is red (逾期, `light_of`): late, or returned and past due."""
+    today = today or timezone.localdate()
+    return bucket_q(Bucket.LATE, today, prefix) | (
+        bucket_q(Bucket.RETURNED, today, prefix) & Q(**{f"{prefix}due_date__lt": today})
+    )
 
 
 def open_q(prefix: str = "") -> Q:
@@ -195,14 +203,17 @@ def report_scope(user: Any) -> Q | None:
 
 def review_scope(user: Any) -> Q | None:
     """The occurrences whose reports the user may review: the plan office for the
-    department; organisation staff for the duties their organisation (or one below it)
-    leads, except the lead's own occurrences (those go to the plan office)."""
+    department; discipline staff the department's rectification measures (the inspecting
+    side verifies them, 验收); organisation staff for the duties their organisation (or one
+    below it) leads, except the lead's own occurrences (those go to the plan office)."""
     if user.org is None or not user.is_active:
         return None
     if user.role == Role.PLAN_OFFICE:
         return Q(org__path__startswith=scope_path(user)) | Q(
             duty__lead_org__path__startswith=scope_path(user)
         )
+    if user.role == Role.DISCIPLINE:
+        return Q(duty__kind=DutyKind.RECTIFICATION, org__path__startswith=scope_path(user))
     if user.role == Role.ORG_STAFF:
         return Q(duty__lead_org__path__startswith=user.org.path) & ~Q(org_id=F("duty__lead_org_id"))
     return None

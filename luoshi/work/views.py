@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
+from luoshi.core import registry
 from luoshi.core.access import deny, get_scoped_or_404, get_visible_or_404, require_role
 from luoshi.core.concurrency import ConflictError
 from luoshi.core.errors import ActionRefused
@@ -79,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-late", "org__name")[:5]
         )
         context["org_count"] = Organization.objects.visible_to(user).count()
+    context["panels"] = registry.home_panels(request)
     if user.role == Role.MEMBER and user.org is not None:
         branch_open = list(occurrence_list(owed.filter(rules.open_q()))[:10])
         for o in branch_open:

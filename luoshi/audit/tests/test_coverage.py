@@ -105,5 +105,15 @@ def test_every_operation_of_the_year_is_audited() -> None:
     )
     admin.post("/accounts/logout/")
 
+    from luoshi.inspections.models import FollowUpDraw, Round
+    from luoshi.work.rules import red_q
+
+    discipline = audited("jijian")
+    regular = Round.objects.get(year=2022, kind="regular")
+    late = Occurrence.objects.filter(duty__rectification__finding__round=regular).filter(red_q()).first()
+    discipline.post(f"/inspections/rounds/{regular.pk}/order/", {"occurrences": [late.pk]})  # 督办
+    discipline.post("/inspections/follow-up-draws/", {"year": "2022", "count": "2"})
+    discipline.post(f"/inspections/follow-up-draws/{FollowUpDraw.objects.latest('id').pk}/reveal/")
+
     audited("zhibu2").post(f"/work/occurrences/{occ.pk}/report/", {"text": "越权"})  # 404: denied, audited
     AuditedClient().post("/accounts/login/", {"username": "jgdw", "password": "wrong-Pass-1"})
