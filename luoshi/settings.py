@@ -266,6 +266,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 # The one "due soon" window (calendar days) of every page, the API and the exports.
+# Beyond this many occurrences (or more than one department) SQLite has no margin left:
+# the system administrator is told to move to PostgreSQL (luoshi.work.capacity).
+LUOSHI_SQLITE_MAX_OCCURRENCES = int(os.environ.get("LUOSHI_SQLITE_MAX_OCCURRENCES", 200_000))
 LUOSHI_DUE_SOON_DAYS = int(os.environ.get("LUOSHI_DUE_SOON_DAYS", "14"))
 USE_I18N = True
 USE_TZ = True

@@ -58,7 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role in Role.without_business_scope() or user.role == Role.SYSADMIN:
         context["admin_links"] = _admin_links(user)
         if user.role == Role.SYSADMIN:
+            from luoshi.work.capacity import outgrown_embedded_database
+
             context["calendar_years"] = _calendar_state(today.year)
+            context["outgrown"] = outgrown_embedded_database()
         return render(request, "work/home.html", context)
     owed = rules.owed_by(user)
     context["own"] = rules.bucket_counts(owed, today)
