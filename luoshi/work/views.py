@@ -30,7 +30,7 @@ from luoshi.work.filters import OccurrenceFilters
 from luoshi.work.forms import CalendarDayForm, ReportEditForm, ReportForm, ReviewForm
 from luoshi.work.models import CalendarDay, CalendarYear, Evidence, Occurrence, Report
 from luoshi.work.previews import PREVIEWABLE, preview_png
-from luoshi.work.uploads import stored_path
+from luoshi.work.uploads import download_url, open_stored, read_stored
 
 # The tabs of 我的待办, in the order an organisation acts on them.
 MY_WORK_TABS = [Bucket.RETURNED, Bucket.LATE, Bucket.SOON, Bucket.WAITING, Bucket.LATER, Bucket.DONE]
@@ -59,7 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role in Role.without_business_scope() or user.role == Role.SYSADMIN:
         context["admin_links"] = _admin_links(user)
         if user.role == Role.SYSADMIN:
+            from luoshi.work.capacity import outgrown_embedded_database
+
             context["calendar_years"] = _calendar_state(today.year)
+            context["outgrown"] = outgrown_embedded_database()
         return render(request, "work/home.html", context)
     owed = rules.owed_by(user)
     context["own"] = rules.bucket_counts(owed, today)
@@ -338,11 +341,15 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     from luoshi.tasks.views import attachment
 
     evidence = _visible_evidence(request, pk)
-    try:
-        handle = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
-    except (OSError, ValueError):
-        raise Http404("文件不存在") from None
+    signed = download_url(evidence.stored_name, evidence.original_name, evidence.content_type)
+    if signed is None:
+        try:
+            handle = open_stored(evidence.stored_name)
+        except (OSError, ValueError):
+            raise Http404("文件不存在") from None
     record(AuditAction.EXPORT, obj=evidence, object_repr=f"下载佐证材料：{evidence.original_name}"[:200])
+    if signed is not None:
+        return redirect(signed)
     response = FileResponse(handle, content_type=evidence.content_type)
     return attachment(response, evidence.original_name)
 
@@ -358,7 +365,7 @@ def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
     page = request.GET.get("page", "1")
     number = int(page) if page.isascii() and page.isdigit() and len(page) < 4 else 1
     try:
-        data = preview_png(stored_path(evidence.stored_name), evidence.content_type, number)
+        data = preview_png(read_stored(evidence.stored_name), evidence.content_type, number)
     except (OSError, ValueError):
         raise Http404("无法预览该文件") from None
     response = HttpResponse(
