@@ -42,8 +42,9 @@ from luoshi.inspections.models import (
     Stage,
 )
 from luoshi.orgs.models import Organization
+from luoshi.work import rules
 from luoshi.work.actions import create_single_duty, review_rectification_report
-from luoshi.work.choices import DutyKind, OccurrenceStatus, ReportStatus, ReviewDecision
+from luoshi.work.choices import DutyKind, ReportStatus, ReviewDecision
 from luoshi.work.models import Occurrence, Report
 from luoshi.work.targets import credit_target
 
@@ -429,7 +430,7 @@ def close_finding(*, acting_user: Any, finding: Finding, comment: str) -> Findin
     occs = Occurrence.objects.filter(duty__rectification__finding=finding)
     if not occs.exists():
         raise ActionRefused("该问题还没有整改措施，不能销号。")
-    pending = occs.exclude(status=OccurrenceStatus.DONE).count()
+    pending = occs.filter(rules.open_q()).count()  # a withdrawn measure owes nothing
     if pending:
         raise ActionRefused(f"还有{pending}项整改措施未验收通过，不能销号。")
     with transaction.atomic():

@@ -659,10 +659,9 @@ def _valid_date(day: dt.date | None, what: str) -> dt.date:
     return day
 
 
-def _move_due(occ: Occurrence, new_due: dt.date, *, by: Any, kind: str, reason: str) -> None:
-    """Sets a new due date with its history row; an occurrence marked 逾期 whose new date
-    has not passed is owed again (进行中 if it has accepted progress, else 未开始). The
-    caller locks and saves `occ`."""
+def _record_change(occ: Occurrence, kind: str, *, by: Any, reason: str, new_due: dt.date | None) -> None:
+    """A history row for a change that leaves the status as it is: the due date in force
+    and the one asked for or set."""
     StatusChange.objects.create(
         occurrence=occ,
         kind=kind,
@@ -673,6 +672,13 @@ def _move_due(occ: Occurrence, new_due: dt.date, *, by: Any, kind: str, reason: 
         by=by,
         reason=reason[:300],
     )
+
+
+def _move_due(occ: Occurrence, new_due: dt.date, *, by: Any, kind: str, reason: str) -> None:
+    """Sets a new due date with its history row; an occurrence marked 逾期 whose new date
+    has not passed is owed again (进行中 if it has accepted progress, else 未开始). The
+    caller locks and saves `occ`."""
+    _record_change(occ, kind, by=by, reason=reason, new_due=new_due)
     occ.due_date = new_due
     if occ.status == OccurrenceStatus.OVERDUE and new_due >= timezone.localdate():
         reopened = OccurrenceStatus.IN_PROGRESS if occ.achieved_count else OccurrenceStatus.NOT_STARTED
@@ -703,16 +709,7 @@ def request_extension(
             due_at_request=locked.due_date,
             wished_due=wished_due,
         )
-        StatusChange.objects.create(
-            occurrence=locked,
-            kind=ChangeKind.EXTENSION_ASKED,
-            old=locked.status,
-            new=locked.status,
-            old_due=locked.due_date,
-            new_due=wished_due,
-            by=acting_user,
-            reason=reason[:300],
-        )
+        _record_change(locked, ChangeKind.EXTENSION_ASKED, by=acting_user, reason=reason, new_due=wished_due)
         record(
             AuditAction.CREATE,
             actor=acting_user,
@@ -782,15 +779,12 @@ def decide_extension(
                 update_fields=["due_date", "status", "missed_due", "change_mark", "version", "updated_at"]
             )
         else:
-            StatusChange.objects.create(
-                occurrence=occ,
-                kind=ChangeKind.EXTENSION_REFUSED,
-                old=occ.status,
-                new=occ.status,
-                old_due=occ.due_date,
-                new_due=extension.wished_due,
+            _record_change(
+                occ,
+                ChangeKind.EXTENSION_REFUSED,
                 by=acting_user,
-                reason=comment[:300],
+                reason=comment,
+                new_due=extension.wished_due,
             )
         extension.refresh_from_db()
         record(

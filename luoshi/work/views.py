@@ -139,7 +139,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     counts = rules.bucket_counts(owed, today)
     to_review = rules.reviewable_by(user).count()
     tab = request.GET.get("status", "")
-    if tab not in Bucket.values:
+    if tab not in MY_WORK_TABS:
         tab = next((b for b in MY_WORK_TABS[:4] if counts[b]), Bucket.SOON)
     page = paginate(request, occurrence_list(owed.filter(rules.bucket_q(tab, today))))
     for o in page.object_list:
@@ -388,12 +388,21 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _change_view(
-    request: HttpRequest, pk: int, form_name: str, make_form: Any, act: Any, done: str
+    request: HttpRequest,
+    pk: int,
+    form_name: str,
+    make_form: Any,
+    act: Any,
+    done: str,
+    office_only: bool = True,
 ) -> HttpResponse:
     """One POST of a change after publishing: the form validated, the action run (it checks
     the permission and audits), the occurrence page again — with a message on success, or
-    the form as typed and the refusal in Chinese (status 400, nothing saved)."""
+    the form as typed and the refusal in Chinese (status 400, nothing saved). The plan
+    office's changes are refused (and audited) before the form is read."""
     occ = _visible_occurrence(request, pk)
+    if office_only and not rules.can_adjust(request.user, occ):
+        return deny(request, "只有机关党委管理员可以调整已下发的事项。")
     form = make_form(occ)
     if form.is_valid():
         try:
@@ -420,6 +429,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user, occurrence=occ, wished_due=data["wished_due"], reason=data["reason"]
         ),
         "已提交延期申请，等待机关党委审批。",
+        office_only=False,
     )
 
 
