@@ -400,3 +400,34 @@ def test_the_pages_ask_and_decide_and_keep_what_was_typed(login_as) -> None:
     )
     page = branch.get(f"/work/occurrences/{occ.pk}/").content.decode()
     assert "2026年7月5日" in page and "已延期" in page and "同意延期" in page and "原定时限" in page
+
+
+@frozen
+def test_the_ledger_marks_changed_tasks_and_counts_no_withdrawn_occurrence(persona, login_as) -> None:
+    from luoshi.tasks.ledger import attach_counts
+    from luoshi.tasks.models import Task
+    from luoshi.work.filters import OccurrenceFilters
+
+    def two_orgs(task: Task) -> list[Occurrence]:
+        by_org = {o.org_id: o for o in task.duty.occurrences.filter(status="not_started").order_by("-id")}
+        return list(by_org.values())[:2]
+
+    task = next(t for t in Task.objects.order_by("id") if len(two_orgs(t)) == 2)
+    occurrences = two_orgs(task)
+    Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(due_date=DUE)
+    office = persona("jgdw")
+    before = attach_counts(office, OccurrenceFilters(), [task])[0].counts["total"]
+    actions.reschedule_period(
+        acting_user=office,
+        duty=task.duty,
+        period=occurrences[0].period,
+        due_date=dt.date(2026, 7, 1),
+        reason="调",
+    )
+    actions.withdraw_org_from_duty(acting_user=office, duty=task.duty, org=occurrences[1].org, reason="撤")
+    row = attach_counts(office, OccurrenceFilters(), [Task.objects.get(pk=task.pk)])[0]
+    withdrawn = task.duty.occurrences.filter(status="withdrawn").count()
+    assert row.counts["total"] == before - withdrawn and "withdrawn" not in row.counts
+    assert ("已调整", task.duty.occurrences.filter(change_mark="rescheduled").count()) in row.marks
+    page = login_as("jgdw").get(f"/tasks/ledger/?task={task.pk}").content.decode()
+    assert "已调整" in page
