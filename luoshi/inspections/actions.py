@@ -46,8 +46,9 @@ from luoshi.inspections.models import (
 from luoshi.orgs.models import Organization
 from luoshi.supervision.actions import create_draw, issue_order, reveal_draw
 from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
+from luoshi.work import rules
 from luoshi.work.actions import create_single_duty, review_report
-from luoshi.work.choices import DutyKind, OccurrenceStatus, ReportStatus
+from luoshi.work.choices import DutyKind, ReportStatus
 from luoshi.work.models import Occurrence, Report
 from luoshi.work.targets import credit_target
 
@@ -464,7 +465,7 @@ def close_finding(*, acting_user: Any, finding: Finding, comment: str) -> Findin
     occs = Occurrence.objects.filter(duty__rectification__finding=finding)
     if not occs.exists():
         raise ActionRefused("该问题还没有整改措施，不能销号。")
-    pending = occs.exclude(status=OccurrenceStatus.DONE).count()
+    pending = occs.filter(rules.open_q()).count()  # a withdrawn measure owes nothing
     if pending:
         raise ActionRefused(f"还有{pending}项整改措施未验收通过，不能销号。")
     with transaction.atomic():
