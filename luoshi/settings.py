@@ -266,6 +266,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 # The one "due soon" window (calendar days) of every page, the API and the exports.
+# Beyond this many occurrences (or more than one department) SQLite has no margin left:
+# the system administrator is told to move to PostgreSQL (luoshi.work.capacity).
+LUOSHI_SQLITE_MAX_OCCURRENCES = int(os.environ.get("LUOSHI_SQLITE_MAX_OCCURRENCES", 200_000))
 LUOSHI_DUE_SOON_DAYS = int(os.environ.get("LUOSHI_DUE_SOON_DAYS", "14"))
 USE_I18N = True
 USE_TZ = True
@@ -273,9 +276,41 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files: a folder readable by the service's account alone (0700, files 0600;
+# SECURITY.md), or an S3-compatible bucket (MinIO, a provincial object store) with
+# LUOSHI_S3_BUCKET; downloads from a bucket are signed addresses that expire after
+# LUOSHI_S3_URL_SECONDS, handed out only after the app has checked the user's scope.
+_s3_bucket = os.environ.get("LUOSHI_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _s3_bucket,
+                "endpoint_url": os.environ.get("LUOSHI_S3_ENDPOINT", "") or None,
+                "access_key": os.environ.get("LUOSHI_S3_ACCESS_KEY", ""),
+                "secret_key": os.environ.get("LUOSHI_S3_SECRET_KEY", ""),
+                "region_name": os.environ.get("LUOSHI_S3_REGION", "") or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+                "querystring_auth": True,
+                "querystring_expire": int(os.environ.get("LUOSHI_S3_URL_SECONDS", 60)),
+                "signature_version": "s3v4",
+            },
+        }
+        if _s3_bucket
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(MEDIA_ROOT / "evidence"),
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    ),
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -31,6 +31,7 @@ from luoshi.supervision.models import (
     SupervisionOrder,
 )
 from luoshi.work import actions as work
+from luoshi.work import rules
 from luoshi.work.calendar import CalendarMissing
 from luoshi.work.choices import DutyKind, OccurrenceStatus, ScheduleKind
 from luoshi.work.models import Occurrence
@@ -239,8 +240,9 @@ def _require_own_order(user: Any, order: SupervisionOrder) -> None:
 
 
 def open_answers(order: SupervisionOrder) -> Any:
-    """The organisations' answers not yet accepted (their occurrences of the order's duty)."""
-    return Occurrence.objects.filter(duty=order.duty).exclude(status=OccurrenceStatus.DONE)
+    """The organisations' answers not yet accepted (their open occurrences of the order's
+    duty; a withdrawn one owes nothing)."""
+    return Occurrence.objects.filter(rules.open_q(), duty=order.duty)
 
 
 def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> SupervisionOrder:
