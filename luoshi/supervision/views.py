@@ -135,7 +135,6 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 subject=request.POST.get("subject", ""),
                 level_rank=int(rank) if rank.isdigit() and len(rank) < 3 else 0,
                 occurrences=chosen,
-                source=OrderSource.PLAN,
             )
         except AccessRefused as refused:
             return deny(request, str(refused))
