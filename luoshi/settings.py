@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.audit",
     "luoshi.orgs",
+    "luoshi.exports",
     "luoshi.accounts",
     "luoshi.work",
     "luoshi.plans",

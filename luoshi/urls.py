@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledgers/", include("luoshi.ledgers.urls")),
     path("notices/", include("luoshi.notify.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
+    path("documents/", include("luoshi.exports.urls")),
     path("api/", api.urls),
 ]
 

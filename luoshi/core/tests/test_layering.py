@@ -51,4 +51,5 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "supervision:orders",
         "ledgers:ledger",
         "work:calendar",
+        "exports:profile",
     ]
