@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.core.errors import ActionRefused, refuse_access
 from luoshi.core.scope import scope_path
+from luoshi.exports.official import next_document_number
 from luoshi.notify.actions import notify, notify_org
 from luoshi.supervision import draws
 from luoshi.supervision.models import (
@@ -39,6 +39,8 @@ from luoshi.work.choices import DutyKind, OccurrenceStatus, ScheduleKind
 from luoshi.work.models import Occurrence
 
 ISSUERS = {Role.PLAN_OFFICE, Role.DISCIPLINE}
+# 发文代字 of supervision orders: 机党督〔2026〕3号, from the counter of luoshi.exports.
+NUMBER_PREFIX = "机党督"
 
 # The ladder as first seeded; the rows are data, an office may change wording and days.
 LADDER = [
@@ -132,6 +134,21 @@ def audience_of(level: Level, org: Any) -> list[Any]:
     return list({p.pk: p for p in people}.values())
 
 
+def answer_label(level: Level) -> str:
+    """The period of the answers owed at a level (催办答复, 通报答复…): it also tells which
+    organisations a 通报 names."""
+    return f"{level.name}答复"
+
+
+def bulletin_orgs(order: SupervisionOrder) -> list[str]:
+    """The organisations a 通报 names: those owing its answer at the public level."""
+    return list(
+        Occurrence.objects.filter(duty=order.duty, period=answer_label(order.level))
+        .order_by("org__path")
+        .values_list("org__name", flat=True)
+    )
+
+
 def _tell(order: SupervisionOrder, orgs: Sequence[Any]) -> None:
     level = order.level
     url = reverse("supervision:order", args=[order.pk])
@@ -179,7 +196,7 @@ def _create_order(
     finish_by: dt.date | None = None,
 ) -> SupervisionOrder:
     """The order and its SUPERVISION duty, with the occurrences `owing` owes first (their
-    answers, or the lead's 分解方案), numbered from the year's counter; in the caller's
+    answers, or the lead's 分解方案), numbered from the unit's per-year counter of official documents; in the caller's
     transaction, with its first history step and audit row."""
     today = timezone.localdate()
     due = _answer_due(level, today)
@@ -199,14 +216,11 @@ def _create_order(
     )
     duty = duties[0]
     work.fire_duty(acting_user=acting_user, duty=duty, due_date=due, orgs=list(owing), label=label)
-    number = (
-        SupervisionOrder.objects.select_for_update().filter(year=today.year).aggregate(n=Max("number"))["n"]
-        or 0
-    ) + 1
+    unit = duty.unit
     order = SupervisionOrder.objects.create(
         duty=duty,
         year=today.year,
-        number=number,
+        document_number=next_document_number(unit, NUMBER_PREFIX, today.year),
         level=level,
         source=source,
         subject=subject,
@@ -260,7 +274,7 @@ def issue_order(
             lead_org=acting_user.org,
             responsible=targets,
             owing=targets,
-            label=f"{level.name}答复",
+            label=answer_label(level),
         )
         order.occurrences.set(occurrences)
         _tell(order, targets)
@@ -445,7 +459,7 @@ def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> Su
         if locked.level_id != order.level_id:
             raise ActionRefused("督办单已被他人升级，请刷新后再操作。")
         work.fire_duty(
-            acting_user=acting_user, duty=order.duty, due_date=due, orgs=orgs, label=f"{level.name}答复"
+            acting_user=acting_user, duty=order.duty, due_date=due, orgs=orgs, label=answer_label(level)
         )
         locked.level, locked.answer_due = level, due
         locked.save(update_fields=["level", "answer_due"])

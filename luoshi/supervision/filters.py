@@ -70,7 +70,8 @@ class OrderFilter:
             org = Organization.objects.filter(pk=self.org).first()
             path = org.path if org else "-"
             rows = rows.filter(
-                Q(duty__responsible_orgs__path__startswith=path) | Q(duty__occurrences__org__path__startswith=path)
+                Q(duty__responsible_orgs__path__startswith=path)
+                | Q(duty__occurrences__org__path__startswith=path)
             ).distinct()
         if self.since:
             rows = rows.filter(issued_at__date__gte=self.since)

@@ -145,7 +145,7 @@ class OrderQuerySet(models.QuerySet["SupervisionOrder"]):
 class SupervisionOrder(models.Model):
     duty = models.OneToOneField("work.Duty", on_delete=models.PROTECT, related_name="supervision_order")
     year = models.PositiveSmallIntegerField("年度")
-    number = models.PositiveIntegerField("序号")
+    document_number = models.CharField("文号", max_length=40)
     level = models.ForeignKey(Level, verbose_name="级别", on_delete=models.PROTECT, related_name="+")
     source = models.CharField("来源", max_length=16, choices=OrderSource.choices, default=OrderSource.PLAN)
     subject = models.TextField("督办事由")
@@ -154,7 +154,7 @@ class SupervisionOrder(models.Model):
     )
     answer_due = models.DateField("答复时限")
     finish_by = models.DateField("办结时限", null=True, blank=True)
-    status = models.CharField("状态", max_length=8, choices=OrderStatus.choices, default=OrderStatus.OPEN)
+    status = models.CharField("状态", max_length=12, choices=OrderStatus.choices, default=OrderStatus.OPEN)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("下发时间", auto_now_add=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -164,14 +164,13 @@ class SupervisionOrder(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = "督办单"
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="order_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.level.name}单 {self.doc_number}"
 
     @property
     def doc_number(self) -> str:
-        return f"〔{self.year}〕{self.number}号"
+        return self.document_number
 
 
 class OrderStep(models.Model):
