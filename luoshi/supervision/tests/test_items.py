@@ -166,7 +166,7 @@ def test_items_through_the_api(persona, api_token, client):
         headers=lead,
     )
     assert again.status_code == 400 and "已分解" in again.json()["detail"]
-    listed = client.get("/api/supervision-orders?source=superior&org=%d" % policy.pk, headers=auth).json()
+    listed = client.get(f"/api/supervision-orders?source=superior&org={policy.pk}", headers=auth).json()
     assert [i["id"] for i in listed["items"]] == [order_id]
     assert client.get("/api/supervision-orders?source=meeting", headers=auth).json()["count"] == 0
 
