@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from luoshi.exports.official import OfficialDocument, official_date
 from luoshi.ledgers.exports import table_xlsx
-from luoshi.supervision.models import Draw, DrawStatus, SupervisionOrder
+from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
 from luoshi.work.choices import OccurrenceStatus
 
 
@@ -26,6 +26,11 @@ def order_orgs(order: SupervisionOrder) -> list[str]:
     return list(order.duty.responsible_orgs.order_by("path").values_list("name", flat=True))
 
 
+def month_day(day: dt.date) -> str:
+    """A date in a table cell of this year's document: 3月5日 (4号 characters, no wrap)."""
+    return f"{day.month}月{day.day}日"
+
+
 def order_docx(order: SupervisionOrder) -> bytes:
     """The order as a 公文: masthead, its document number, title, addressees, the level's
     wording and the 督办事由, the items (or the lead unit's steps) as a table, the answer
@@ -36,7 +41,10 @@ def order_docx(order: SupervisionOrder) -> bytes:
     doc.number_line(order.doc_number)
     doc.title(f"关于{order_subject_title(order)}的{order.level.name}通知")
     doc.addressee("、".join(order_orgs(order)) + "：")
-    doc.paragraph(order.level.wording)
+    if order.source == OrderSource.PLAN:
+        doc.paragraph(order.level.wording)
+    else:
+        doc.paragraph(f"现将{order.get_source_display()}事项交由你单位牵头办理，请按要求分解落实、按时办结。")
     if order.subject:
         for part in order.subject.splitlines():
             if part.strip():
@@ -47,18 +55,18 @@ def order_docx(order: SupervisionOrder) -> bytes:
         doc.heading1("一、工作步骤")
         doc.table(
             ["序号", "工作步骤", "责任单位", "责任人", "完成时限"],
-            [[str(s.seq), s.content, s.org.name, s.owner, official_date(s.due_date)] for s in steps],
-            widths_mm=[12, 62, 32, 18, 32],
+            [[str(s.seq), s.content, s.org.name, s.owner, month_day(s.due_date)] for s in steps],
+            widths_mm=[16, 58, 34, 20, 28],
         )
     elif targets:
         doc.heading1("一、督办事项")
         doc.table(
             ["序号", "事项", "责任单位", "完成时限"],
             [
-                [str(n), f"{o.duty.title}（{o.period}）", o.org.name, official_date(o.due_date)]
+                [str(n), f"{o.duty.title}（{o.period}）", o.org.name, month_day(o.due_date)]
                 for n, o in enumerate(targets, 1)
             ],
-            widths_mm=[12, 80, 32, 32],
+            widths_mm=[16, 76, 36, 28],
         )
     doc.heading1("二、办理要求" if steps or targets else "一、办理要求")
     doc.paragraph(

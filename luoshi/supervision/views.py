@@ -301,8 +301,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.user.role not in Role.department_wide():
         answers = answers.filter(org__path__startswith=request.user.org.path)
-    rows = [(a, rules.light_of(a), rules.can_report(request.user, a)) for a in answers]
     decomposing = order.status == OrderStatus.DECOMPOSING
+    # The lead answers its 分解方案 with the decomposition form, not with a report.
+    rows = [
+        (a, rules.light_of(a), rules.can_report(request.user, a) and a.period != actions.DECOMPOSITION)
+        for a in answers
+    ]
     return render(
         request,
         "supervision/order_detail.html",
