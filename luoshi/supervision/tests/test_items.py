@@ -179,6 +179,7 @@ def test_a_bulletin_names_its_organisations_to_the_whole_department(persona, log
     )
     assert "季度报送" not in login_as("dangyuan1").get("/supervision/bulletins/").content.decode()
     actions.raise_level(acting_user=jgdw, order=order, reason="经督办仍未落实")
+    assert 'href="/supervision/bulletins/"' in login_as("dangyuan1").get("/").content.decode()
     for reader in ("dangyuan1", "zhibu2", "lingdao"):
         page = login_as(reader).get("/supervision/bulletins/").content.decode()
         assert (
