@@ -9,7 +9,7 @@ Two steps, both safe with any number of workers:
    (status pending → sent, in one transaction with the notices it writes): a row another
    worker took is not pending any more when this worker's UPDATE reaches it, so it is
    skipped, and a worker that dies rolls its batch back to pending. The notices of a
-   batch (50,000 reminders) are two INSERT … SELECT statements, their wording written
+   batch (50,000 reminders) are one INSERT … SELECT, their wording written
    by the database.
 
 Nothing goes out on a rest day; a lead reminder missed because the worker was down is
@@ -216,10 +216,10 @@ def _wording() -> Any:
 
 
 def _write_notices(token: str) -> None:
-    """The notices of the reminders this worker claimed, written by two INSERT … SELECT
-    statements (one for the organisations' staff, one for their robots), so a batch of
-    50,000 reminders costs two queries, not 50,000 Python objects. Keys make a rerun
-    write nothing (ON CONFLICT DO NOTHING)."""
+    """The notices of the reminders this worker claimed — one for each of the
+    organisation's staff, one for its robots — in one INSERT … SELECT whose wording is
+    computed once (a materialised CTE), so a batch of 50,000 reminders costs one query,
+    not 100,000 Python objects. Keys make a rerun write nothing (ON CONFLICT DO NOTHING)."""
     from luoshi.accounts.models import User
 
     prefix = reverse("work:occurrence", args=[1])[: -len("1/")]
@@ -237,23 +237,18 @@ def _write_notices(token: str) -> None:
     )
     quote = connection.ops.quote_name
     notice, user = quote(Notice._meta.db_table), quote(User._meta.db_table)
-    columns = "kind, title, body, url, key, created_at, digest_batch"
     picked = "sub.notice_kind, sub.notice_title, '', sub.notice_url, sub.notice_key, %s, ''"
     now = timezone.now()
     with connection.cursor() as cursor:
-        # No user input reaches these statements (S608): every value is bound.
+        # No user input reaches this statement (S608): every value is bound.
         cursor.execute(
-            f"INSERT INTO {notice} (user_id, {columns}) "  # noqa: S608
-            f"SELECT u.id, {picked} FROM ({select}) sub "
+            f"WITH sub AS MATERIALIZED ({select}) "  # noqa: S608
+            f"INSERT INTO {notice} (user_id, org_id, kind, title, body, url, key, created_at, digest_batch) "
+            f"SELECT u.id, NULL, {picked} FROM sub "
             f"JOIN {user} u ON u.org_id = sub.notice_org AND u.role = %s AND u.is_active = %s "
+            f"UNION ALL SELECT NULL, sub.notice_org, {picked} FROM sub "
             "WHERE true ON CONFLICT DO NOTHING",
-            [now, *params, Role.ORG_STAFF, True],
-        )
-        cursor.execute(
-            f"INSERT INTO {notice} (org_id, {columns}) "  # noqa: S608
-            f"SELECT sub.notice_org, {picked} FROM ({select}) sub "
-            "WHERE true ON CONFLICT DO NOTHING",
-            [now, *params],
+            [*params, now, Role.ORG_STAFF, True, now],
         )
 
 
