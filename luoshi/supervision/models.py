@@ -60,7 +60,11 @@ class Reminder(models.Model):
     """One reminder owed for one occurrence: unique per occurrence, kind, lead and due
     date, so a sweep run twice writes it once; a moved due date is reminded again."""
 
-    occurrence = models.ForeignKey("work.Occurrence", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint below leads with it, and a sweep writes
+    # (and claims) a quarter of a million rows, each index costing its share.
+    occurrence = models.ForeignKey(
+        "work.Occurrence", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField("类型", max_length=8, choices=ReminderKind.choices)
     lead_days = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField()
