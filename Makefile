@@ -5,10 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LUOSHI_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/
+# Tests run in two processes (pytest-xdist), one a core; each has its own test database.
+PYTEST := $(BIN)/pytest -q -n 2
+# The hot standby of `.ci/standby` (docs/scaling.md): the replica tests run when it answers.
+LUOSHI_TEST_PG_REPLICA_URL ?= postgres://postgres@127.0.0.1:5433/
 PORT ?= 8000
 export LUOSHI_TEST_PG_URL
 
-.PHONY: install run test test-sqlite test-postgres lint bench eval clean
+.PHONY: install run test test-sqlite test-postgres test-replica lint bench eval clean
 
 install: $(STAMP)
 
@@ -33,17 +37,29 @@ lint: install
 
 test-sqlite: install
 	@echo "== 测试：SQLite"
-	LUOSHI_DATABASE_URL= $(BIN)/pytest -q
+	LUOSHI_DATABASE_URL= $(PYTEST)
 
 test-postgres: install
 	@if $(BIN)/python -m luoshi.testing.pgcheck "$(LUOSHI_TEST_PG_URL)"; then \
 	  echo "== 测试：PostgreSQL ($(LUOSHI_TEST_PG_URL))"; \
-	  LUOSHI_DATABASE_URL="$$($(BIN)/python -m luoshi.testing.pgcheck --url "$(LUOSHI_TEST_PG_URL)")" $(BIN)/pytest -q; \
+	  LUOSHI_DATABASE_URL="$$($(BIN)/python -m luoshi.testing.pgcheck --url "$(LUOSHI_TEST_PG_URL)")" $(PYTEST); \
 	else \
 	  echo "== 跳过 PostgreSQL 测试：$(LUOSHI_TEST_PG_URL) 无响应（设置 LUOSHI_TEST_PG_URL 指向可用的服务器）"; \
 	fi
 
-test: lint test-sqlite test-postgres
+# Reads routed to a real standby; only this file, because the rest of the suite runs inside
+# transactions a standby cannot see.
+test-replica: install
+	@if $(BIN)/python -m luoshi.testing.pgcheck "$(LUOSHI_TEST_PG_URL)" && $(BIN)/python -m luoshi.testing.pgcheck "$(LUOSHI_TEST_PG_REPLICA_URL)"; then \
+	  echo "== 测试：PostgreSQL 只读副本 ($(LUOSHI_TEST_PG_REPLICA_URL))"; \
+	  LUOSHI_DATABASE_URL="$$($(BIN)/python -m luoshi.testing.pgcheck --url "$(LUOSHI_TEST_PG_URL)")" \
+	  LUOSHI_DATABASE_REPLICA_URL="$$($(BIN)/python -m luoshi.testing.pgcheck --url "$(LUOSHI_TEST_PG_REPLICA_URL)")" \
+	  $(BIN)/pytest -q luoshi/core/tests/test_scaling.py; \
+	else \
+	  echo "== 跳过只读副本测试：$(LUOSHI_TEST_PG_REPLICA_URL) 无响应（.ci/standby 在本机建立热备库）"; \
+	fi
+
+test: lint test-sqlite test-postgres test-replica
 
 bench: install
 	$(BIN)/python -m bench

@@ -14,16 +14,15 @@ import datetime as dt
 import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
 from luoshi.core.crypto import audit_key_fingerprint, get_provider
+from luoshi.work.uploads import read_stored, save_stored, stored_key, stored_names
 
 APPS = ["orgs", "accounts", "audit", "work", "plans", "tasks"]
 MANIFEST = "manifest.json"
@@ -66,14 +65,13 @@ def backup(target: Path) -> Path:
         head = AuditChainHead.objects.filter(pk=1).first()
     (folder / DATA).write_text(data, encoding="utf-8")
     _write_anchors(folder / ANCHORS, head)
-    media = Path(settings.MEDIA_ROOT) / "evidence"
+    # Through the evidence storage, so a folder and an object-store bucket back up alike.
     files: dict[str, str] = {}
-    if media.exists():
-        for path in sorted(p for p in media.rglob("*") if p.is_file()):
-            relative = path.relative_to(media.parent)
-            (folder / "media" / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, folder / "media" / relative)
-            files[str(relative)] = _sha256(path)
+    for name in stored_names():
+        relative = f"evidence/{stored_key(name)}"
+        (folder / "media" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "media" / relative).write_bytes(read_stored(name))
+        files[relative] = _sha256(folder / "media" / relative)
     manifest = {
         "created_at": dt.datetime.now().astimezone().isoformat(),
         "counts": rows,
@@ -120,7 +118,7 @@ def _install_anchors(source: Path) -> None:
 
 
 def restore(source: Path) -> dict[str, int]:
-    """Loads a backup folder into an empty database and its files into the media folder."""
+    """Loads a backup folder into an empty database and its files into the evidence storage."""
     manifest_path = source / MANIFEST
     if not manifest_path.exists():
         raise BackupError(f"不是有效的备份目录（缺少 {MANIFEST}）：{source}")
@@ -167,8 +165,6 @@ def restore(source: Path) -> dict[str, int]:
         if not anchored.ok:
             raise BackupError(f"恢复后的审计日志与备份的锚点不符：{anchored.reason}，已全部撤销。")
     _install_anchors(source)
-    media = Path(settings.MEDIA_ROOT)
     for relative in manifest["files"]:
-        (media / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / "media" / relative, media / relative)
+        save_stored(relative.rsplit("/", 1)[-1], (source / "media" / relative).read_bytes())
     return restored

@@ -40,6 +40,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from luoshi.audit.anchor import anchor_head
 
     anchor_head(force=False)
+    from luoshi.work.capacity import outgrown_embedded_database
+
+    if notice := outgrown_embedded_database():
+        print(notice, file=sys.stderr)
     from luoshi.wsgi import application  # after collectstatic: whitenoise indexes the files at start
 
     try:

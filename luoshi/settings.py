@@ -149,6 +149,38 @@ else:
             },
         }
     }
+# Past one machine (docs/scaling.md), each one setting away:
+# - LUOSHI_DATABASE_REPLICA_URL: a PostgreSQL hot standby for reads that may lag
+#   (luoshi.core.dbrouter says which), with the browser pinned to the primary after it writes;
+# - LUOSHI_DB_POOL=N: psycopg's connection pool of up to N connections per process (Django's
+#   own pooling; persistent connections are then off), or LUOSHI_DB_PGBOUNCER=1 when
+#   LUOSHI_DATABASE_URL points at pgbouncer in transaction mode (no server-side cursors, which
+#   do not survive a pooled transaction).
+_replica_url = os.environ.get("LUOSHI_DATABASE_REPLICA_URL", "")
+LUOSHI_REPLICA_PIN_SECONDS = int(os.environ.get("LUOSHI_REPLICA_PIN_SECONDS", 10))
+if _database_url:
+    _pool_size = int(os.environ.get("LUOSHI_DB_POOL", 0) or 0)
+    _pgbouncer = os.environ.get("LUOSHI_DB_PGBOUNCER", "") == "1"
+    for _alias, _url in (("default", _database_url), ("replica", _replica_url)):
+        if not _url:
+            continue
+        DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=0 if _pool_size else 60)
+        if _pool_size:
+            DATABASES[_alias].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": _pool_size,
+                "timeout": 10,
+            }
+        if _pgbouncer:
+            DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if _replica_url:
+        # Tests read the replica's copy of the primary's test database rather than make one.
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        DATABASE_ROUTERS = ["luoshi.core.dbrouter.PrimaryReplicaRouter"]
+        MIDDLEWARE.insert(
+            MIDDLEWARE.index("luoshi.core.middleware.ApiErrorMiddleware"),
+            "luoshi.core.middleware.PrimaryPinMiddleware",
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The job queue (huey, read by huey.contrib.djhuey): a SQLite file beside the data by
@@ -175,6 +207,15 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
     ),
 }
+
+# Cache and sessions: in the process by default; in Redis with LUOSHI_CACHE_URL (a Redis
+# database of its own, not the job queue's: clearing a cache flushes its database), so that
+# several app servers share the rate-limit windows and the sessions (cached_db: the session
+# rows stay in the database, Redis holds copies, so a Redis restart logs nobody out).
+CACHE_URL = os.environ.get("LUOSHI_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -225,6 +266,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 # The one "due soon" window (calendar days) of every page, the API and the exports.
+# Beyond this many occurrences (or more than one department) SQLite has no margin left:
+# the system administrator is told to move to PostgreSQL (luoshi.work.capacity).
+LUOSHI_SQLITE_MAX_OCCURRENCES = int(os.environ.get("LUOSHI_SQLITE_MAX_OCCURRENCES", 200_000))
 LUOSHI_DUE_SOON_DAYS = int(os.environ.get("LUOSHI_DUE_SOON_DAYS", "14"))
 USE_I18N = True
 USE_TZ = True
@@ -232,9 +276,41 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files: a folder readable by the service's account alone (0700, files 0600;
+# SECURITY.md), or an S3-compatible bucket (MinIO, a provincial object store) with
+# LUOSHI_S3_BUCKET; downloads from a bucket are signed addresses that expire after
+# LUOSHI_S3_URL_SECONDS, handed out only after the app has checked the user's scope.
+_s3_bucket = os.environ.get("LUOSHI_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _s3_bucket,
+                "endpoint_url": os.environ.get("LUOSHI_S3_ENDPOINT", "") or None,
+                "access_key": os.environ.get("LUOSHI_S3_ACCESS_KEY", ""),
+                "secret_key": os.environ.get("LUOSHI_S3_SECRET_KEY", ""),
+                "region_name": os.environ.get("LUOSHI_S3_REGION", "") or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+                "querystring_auth": True,
+                "querystring_expire": int(os.environ.get("LUOSHI_S3_URL_SECONDS", 60)),
+                "signature_version": "s3v4",
+            },
+        }
+        if _s3_bucket
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(MEDIA_ROOT / "evidence"),
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    ),
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

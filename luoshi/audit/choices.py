@@ -12,5 +12,6 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", "拒绝访问"
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看个人敏感信息"
+    VIEW = "view", "查看"
     PASSWORD = "password", "修改密码"
     TOKEN = "token", "签发接口令牌"

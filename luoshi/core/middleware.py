@@ -87,3 +87,36 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PrimaryPinMiddleware:
+    """With a read replica (luoshi.core.dbrouter): each request starts unpinned unless the
+    browser wrote moments ago; a request that wrote pins the browser to the primary for
+    LUOSHI_REPLICA_PIN_SECONDS, longer than the replica's lag, so the page after a POST
+    reads what the POST saved. Installed only when a replica is configured."""
+
+    COOKIE = "luoshi_primary"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from luoshi.core.dbrouter import is_pinned, reset_pin
+
+        token = reset_pin(self.COOKIE in request.COOKIES or request.method not in ("GET", "HEAD"))
+        try:
+            response = self.get_response(request)
+            if is_pinned():
+                response.set_cookie(
+                    self.COOKIE,
+                    "1",
+                    max_age=settings.LUOSHI_REPLICA_PIN_SECONDS,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+            return response
+        finally:
+            token.var.reset(token)

@@ -20,7 +20,14 @@ class MenuEntry:
     visible: Callable[[Any], bool]
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    render: Callable[[Any], str]
+    order: int
+
+
 _menu: list[MenuEntry] = []
+_home_panels: list[HomePanel] = []
 _api_routers: list[tuple[str, Any]] = []
 _api_errors: list[tuple[type[Exception], Callable[[Any, Any, Exception], Any]]] = []
 _api_auth: list[Any] = []
@@ -35,6 +42,17 @@ def add_menu_entry(url_name: str, label: str, *, order: int, visible: Callable[[
 
 def menu_for(user: Any) -> list[tuple[str, str]]:
     return [(e.url_name, e.label) for e in sorted(_menu, key=lambda e: e.order) if e.visible(user)]
+
+
+def add_home_panel(render: Callable[[Any], str], *, order: int) -> None:
+    """A part's panel on the workspace (home): render(request) answers its HTML, or "" when
+    the user has nothing there. It checks the user itself, like a page."""
+    if all(p.render is not render for p in _home_panels):
+        _home_panels.append(HomePanel(render, order))
+
+
+def home_panels(request: Any) -> list[str]:
+    return [html for p in sorted(_home_panels, key=lambda p: p.order) if (html := p.render(request))]
 
 
 def add_api_router(prefix: str, router: Any) -> None:

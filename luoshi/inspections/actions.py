@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from luoshi.inspections.models import (
     Finding,
     FindingCategory,
     FindingEvent,
+    FollowUpDraw,
     InspectedOrg,
     Measure,
     Recheck,
@@ -42,8 +44,11 @@ from luoshi.inspections.models import (
     Stage,
 )
 from luoshi.orgs.models import Organization
-from luoshi.work.actions import create_single_duty, review_rectification_report
-from luoshi.work.choices import DutyKind, OccurrenceStatus, ReportStatus, ReviewDecision
+from luoshi.supervision.actions import create_draw, issue_order, reveal_draw
+from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
+from luoshi.work import rules
+from luoshi.work.actions import create_single_duty, review_report
+from luoshi.work.choices import DutyKind, ReportStatus
 from luoshi.work.models import Occurrence, Report
 from luoshi.work.targets import credit_target
 
@@ -94,13 +99,14 @@ def can_rectify_for(user: Any, org: Organization) -> bool:
 
 
 def record_view(user: Any, obj: Any, what: str) -> None:
-    """Every view of a round, a finding or a measure is audited (findings are confidential)."""
+    """Every view of a round, a finding or a measure is audited (findings are confidential),
+    as 查看 with what was seen (查看巡察问题), apart from 查看个人敏感信息."""
     if obj is None:
         record(
-            AuditAction.REVEAL, actor=user, object_type="inspections", object_repr=what, message=f"查看{what}"
+            AuditAction.VIEW, actor=user, object_type="inspections", object_repr=what, message=f"查看{what}"
         )
     else:
-        record(AuditAction.REVEAL, actor=user, obj=obj, message=f"查看{what}"[:300])
+        record(AuditAction.VIEW, actor=user, obj=obj, message=f"查看{what}"[:300])
 
 
 # --- categories ----------------------------------------------------------------------------
@@ -150,13 +156,17 @@ def create_round(
     leader: Any = None,
     members: Sequence[Any] = (),
     stages: dict[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    follow_up_draw: FollowUpDraw | None = None,
 ) -> Round:
     """A round with its organisations, team and stages. Proposes the plan target it counts
-    toward; the target counts only once a person confirms it (`set_target`)."""
+    toward; the target counts only once a person confirms it (`set_target`). A 回头看 may
+    take its organisations from a revealed draw: exactly those drawn, the draw linked."""
     _require_discipline(acting_user)
     title = (title or "").strip()
     if kind not in RoundKind.values:
         raise ActionRefused("巡察类型无效。")
+    if follow_up_draw is not None:
+        _check_draw(acting_user, follow_up_draw, kind, orgs)
     if not 2000 <= year <= 2100 or not 1 <= batch <= 99:
         raise ActionRefused("年度或批次无效。")
     if not orgs:
@@ -188,6 +198,7 @@ def create_round(
             ends_on=ends_on,
             created_by=acting_user,
             target=propose_target(year, kind, unit),
+            follow_up_draw=follow_up_draw,
         )
         round_.members.set(members)
         InspectedOrg.objects.bulk_create([InspectedOrg(round=round_, org=o) for o in dict.fromkeys(orgs)])
@@ -198,9 +209,27 @@ def create_round(
             AuditAction.CREATE,
             actor=acting_user,
             obj=round_,
-            after={"orgs": [o.name for o in orgs], "kind": kind, "leader": str(leader or "")},
+            after={
+                "orgs": [o.name for o in orgs],
+                "kind": kind,
+                "leader": str(leader or ""),
+                "draw": follow_up_draw.draw_id if follow_up_draw else None,
+            },
         )
     return round_
+
+
+def _check_draw(user: Any, follow_up_draw: FollowUpDraw, kind: str, orgs: Sequence[Organization]) -> None:
+    if not Draw.objects.visible_to(user).filter(pk=follow_up_draw.draw_id).exists():
+        raise refuse_access("该抽取超出您的管理范围。", actor=user)
+    if kind != RoundKind.FOLLOW_UP:
+        raise ActionRefused("只有“回头看”轮次可以按抽取结果确定被巡察单位。")
+    if follow_up_draw.draw.status != DrawStatus.REVEALED:
+        raise ActionRefused("抽取尚未揭示种子，还没有结果。")
+    if Round.objects.filter(follow_up_draw=follow_up_draw).exists():
+        raise ActionRefused("该抽取结果已用于其他“回头看”轮次。")
+    if {o.pk for o in orgs} != set(follow_up_draw.drawn_org_ids()):
+        raise ActionRefused("被巡察单位应与抽取结果一致。")
 
 
 def _phrase_after_number(title: str, count: int) -> str:
@@ -403,19 +432,26 @@ def add_measure(
 
 
 def verify_measure(*, acting_user: Any, measure: Measure, decision: str, comment: str = "") -> Report:
-    """The inspecting side accepts the measure's latest report, or sends it back."""
+    """The inspecting side accepts the measure's latest report, or sends it back: the one
+    review of work (`review_report`, whose scope gives discipline staff the department's
+    measures); the finding's history is written by `measure_reviewed`, so a review from
+    待我审核 counts the same."""
     _require_manager(acting_user, measure.finding.round)
-    occ = measure.occurrence
-    report = occ.reports.filter(status=ReportStatus.SUBMITTED).order_by("-created_at").first()
+    report = measure.occurrence.reports.filter(status=ReportStatus.SUBMITTED).order_by("-created_at").first()
     if report is None:
         raise ActionRefused("该整改措施还没有待验收的整改进展。")
-    with transaction.atomic():
-        report = review_rectification_report(
-            acting_user=acting_user, report=report, decision=decision, comment=comment
-        )
-        accepted = decision == ReviewDecision.ACCEPT
-        _event(measure.finding, EventKind.VERIFIED if accepted else EventKind.SENT_BACK, acting_user, comment)
-    return report
+    return review_report(acting_user=acting_user, report=report, decision=decision, comment=comment)
+
+
+def measure_reviewed(*, report: Report, occurrence: Occurrence, status: str, comment: str) -> None:
+    """Hook of work's review (ON_REVIEWED): a reviewed report on a measure enters the
+    finding's history as verified or sent back."""
+    if occurrence.duty.kind != DutyKind.RECTIFICATION:
+        return
+    measure = Measure.objects.filter(duty_id=occurrence.duty_id).select_related("finding").first()
+    if measure is not None:
+        kind = EventKind.VERIFIED if status == ReportStatus.ACCEPTED else EventKind.SENT_BACK
+        _event(measure.finding, kind, report.reviewed_by, comment)
 
 
 def close_finding(*, acting_user: Any, finding: Finding, comment: str) -> Finding:
@@ -429,7 +465,7 @@ def close_finding(*, acting_user: Any, finding: Finding, comment: str) -> Findin
     occs = Occurrence.objects.filter(duty__rectification__finding=finding)
     if not occs.exists():
         raise ActionRefused("该问题还没有整改措施，不能销号。")
-    pending = occs.exclude(status=OccurrenceStatus.DONE).count()
+    pending = occs.filter(rules.open_q()).count()  # a withdrawn measure owes nothing
     if pending:
         raise ActionRefused(f"还有{pending}项整改措施未验收通过，不能销号。")
     with transaction.atomic():
@@ -467,6 +503,54 @@ def submit_rectification_report(
         )
         record(AuditAction.CREATE, actor=acting_user, obj=report)
     return report
+
+
+# --- 督办 of slow measures (through supervision) ------------------------------------------
+
+
+def supervise_measures(
+    *,
+    acting_user: Any,
+    round_: Round,
+    occurrences: Sequence[Occurrence],
+    level_rank: int = 2,
+    subject: str = "",
+) -> Any:
+    """A 督办 (supervision order) for the round's late or lagging measures: supervision's
+    own `issue_order`, which checks the issuer, numbers the order, owes the answers and tells
+    the organisations. Only measures of this round may be named."""
+    wanted = {o.pk for o in occurrences}
+    if not wanted:
+        raise ActionRefused("请勾选要督办的整改措施。")
+    chosen = list(
+        Occurrence.objects.filter(pk__in=wanted, duty__rectification__finding__round=round_).select_related(
+            "org"
+        )
+    )
+    if len(chosen) != len(wanted):
+        raise ActionRefused("所选事项不是本轮巡察的整改措施。")
+    subject = (subject or "").strip() or (
+        f"{round_.title}反馈问题的以下整改措施已逾期或进度滞后，请抓紧整改，按时限答复整改进展并报送佐证材料。"
+    )
+    return issue_order(
+        acting_user=acting_user,
+        title=f"{round_.title}整改措施",
+        subject=subject,
+        level_rank=level_rank,
+        occurrences=chosen,
+        source=OrderSource.PLAN,
+    )
+
+
+def orders_for(round_: Round, user: Any) -> Any:
+    """The supervision orders issued for the round's measures that the user may read."""
+    return (
+        SupervisionOrder.objects.visible_to(user)
+        .filter(occurrences__duty__rectification__finding__round=round_)
+        .select_related("level", "duty")
+        .distinct()
+        .order_by("-issued_at", "-id")
+    )
 
 
 # --- follow-up (回头看) ------------------------------------------------------------------
@@ -526,6 +610,65 @@ def recheck(
             after={"result": result, "reason": reason},
         )
     return check
+
+
+def follow_up_pool(user: Any, year: int) -> list[Organization]:
+    """Whom a 回头看 of `year` may draw: the organisations confirmed inspected by a regular
+    or special round of that year or before, in the user's department."""
+    root = scope_path(user)
+    if root is None:
+        return []
+    inspected = InspectedOrg.objects.filter(
+        confirmed_at__isnull=False, round__year__lte=year, round__unit__path__startswith=root_path_of(root)
+    ).exclude(round__kind=RoundKind.FOLLOW_UP)
+    return list(
+        Organization.objects.filter(pk__in=inspected.values("org_id"), is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def _pool_labels(orgs: Sequence[Organization]) -> dict[str, int]:
+    """A label per organisation for the published pool: its name, with its parent's where
+    two share a name; without "*", which the pool reads as a weight."""
+    names = Counter(o.name for o in orgs)
+    labels: dict[str, int] = {}
+    for o in orgs:
+        label = o.name if names[o.name] == 1 or o.parent is None else f"{o.name}（{o.parent.name}）"
+        labels[label.replace("*", "＊")[:100]] = o.pk
+    return labels
+
+
+def start_follow_up_draw(*, acting_user: Any, year: int, count: int) -> FollowUpDraw:
+    """Freezes the pool of earlier-inspected organisations and publishes the commitment of
+    a supervision draw (E) for a 回头看 of `year`; the seed is revealed next
+    (`reveal_follow_up_draw`) and the round is then made of the result."""
+    _require_discipline(acting_user)
+    if not 2000 <= year <= 2100:
+        raise ActionRefused("年度无效。")
+    pool = follow_up_pool(acting_user, year)
+    if not pool:
+        raise ActionRefused(f"{year}年及以前还没有确认巡察完成的单位，无从抽取。")
+    labels = _pool_labels(pool)
+    with transaction.atomic():
+        draw = create_draw(
+            acting_user=acting_user,
+            title=f"{year}年巡察“回头看”单位抽取",
+            pool_text="\n".join(labels),
+            count=count,
+            rule="被抽中单位已撤并的，在其余单位中按同一方法重抽。",
+        )
+        return FollowUpDraw.objects.create(
+            draw=draw, unit=draw.unit, year=year, labels=labels, created_by=acting_user
+        )
+
+
+def reveal_follow_up_draw(*, acting_user: Any, follow_up_draw: FollowUpDraw) -> FollowUpDraw:
+    """Reveals the seed (supervision's `reveal_draw`, once): the result is then fixed."""
+    _require_discipline(acting_user)
+    reveal_draw(acting_user=acting_user, draw=follow_up_draw.draw)
+    follow_up_draw.draw.refresh_from_db()
+    return follow_up_draw
 
 
 def closed_findings_for(round_: Round) -> list[Finding]:

@@ -9,9 +9,15 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.accounts.choices import Role
         from luoshi.core import registry
+        from luoshi.inspections.actions import measure_reviewed
         from luoshi.inspections.api import router
+        from luoshi.inspections.views import home_panel
+        from luoshi.work.actions import ON_REVIEWED
 
         registry.add_api_router("", router)
+        if measure_reviewed not in ON_REVIEWED:
+            ON_REVIEWED.append(measure_reviewed)
+        registry.add_home_panel(home_panel, order=35)
         registry.add_menu_entry(
             "inspections:home",
             "巡察整改",

@@ -212,4 +212,15 @@ def build(year: int = 2022) -> dict[str, int]:
                 result=RecheckResult.HELD,
                 reason="整改成效巩固，未发现问题反弹。",
             )
+    _forget_past_notices([regular, follow_up])
     return {"rounds": 2, "findings": regular.findings.count()}
+
+
+def _forget_past_notices(rounds: list[Any]) -> None:
+    """The 2022 play is history: the notices its reviews wrote (报送已通过/被退回) would
+    greet the organisations today as new, so they are dropped."""
+    from luoshi.notify.models import Notice
+    from luoshi.work.models import Report
+
+    reports = Report.objects.filter(occurrence__duty__rectification__finding__round__in=rounds)
+    Notice.objects.filter(key__in=[f"review:{pk}" for pk in reports.values_list("pk", flat=True)]).delete()

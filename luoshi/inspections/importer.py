@@ -1,5 +1,8 @@
 """Importing a 问题清单 from the .xlsx teams keep: 序号, 问题类别, 问题描述, 整改措施,
 责任单位, 责任人, 整改时限 (header row anywhere in the first ten rows, columns in any order).
+A problem with several measures takes several rows: the later ones repeat its 序号, or
+leave 序号, 问题类别, 问题描述 and 责任单位 empty (merged cells read as empty) — as the
+整改台账 luoshi exports lays them out.
 
 Every row is checked before anything is saved; every bad row is reported in Chinese with
 its row number, and then nothing is imported.
@@ -40,15 +43,20 @@ class ImportRefused(ActionRefused):
 
 
 @dataclass
+class MeasureRow:
+    text: str
+    person: str
+    deadline: dt.date
+
+
+@dataclass
 class Row:
     number: int
     seq: int | None
     category: FindingCategory
     description: str
-    measure: str
     org: Organization
-    person: str
-    deadline: dt.date | None
+    measures: list[MeasureRow]
 
 
 def _text(value: Any) -> str:
@@ -126,12 +134,47 @@ def read_rows(round_: Round, content: bytes) -> list[Row]:
         index = header.get(name)
         return values[index] if index is not None and index < len(values) else None
 
+    def measure_of(values: tuple[Any, ...], errors: list[str]) -> MeasureRow | None:
+        measure = _text(cell(values, "整改措施"))
+        raw_deadline = cell(values, "整改时限")
+        deadline = parse_date(raw_deadline)
+        person = _text(cell(values, "责任人"))
+        if _text(raw_deadline) and deadline is None:
+            errors.append(f"整改时限“{_text(raw_deadline)}”不是有效日期（如 2026-06-30）")
+        elif measure and deadline is None:
+            errors.append("填写了整改措施但没有整改时限")
+        elif deadline and not measure:
+            errors.append("填写了整改时限但没有整改措施")
+        elif deadline and deadline < today:
+            errors.append(f"整改时限{deadline:%Y-%m-%d}早于今天")
+        if len(person) > 50:
+            errors.append("责任人超过50字")
+        return MeasureRow(measure, person, deadline) if measure and deadline and not errors else None
+
+    in_file: dict[int, Row] = {}
+    previous: Row | None = None
     for offset, values in enumerate(body):
         number = header_at + 2 + offset
         if all(_text(v) == "" for v in values):
             continue
         errors: list[str] = []
         seq_text = _text(cell(values, "序号"))
+        description = _text(cell(values, "问题描述"))
+        repeated = in_file.get(int(seq_text)) if seq_text.isdigit() and len(seq_text) < 7 else None
+        blank = not any(_text(cell(values, n)) for n in ("序号", "问题类别", "问题描述", "责任单位"))
+        same = repeated if repeated and description in ("", repeated.description) else None
+        if same is not None or (blank and previous is not None):
+            # Another measure of the problem above.
+            owner = same or previous
+            assert owner is not None
+            more = measure_of(values, errors)
+            if more is None and not errors:
+                errors.append("续行没有整改措施")
+            if errors:
+                problems.append(f"第{number}行：" + "，".join(errors))
+            elif more is not None:
+                owner.measures.append(more)
+            continue
         seq = None
         if seq_text:
             if not seq_text.isdigit() or not 1 <= int(seq_text) <= 100000:
@@ -147,7 +190,6 @@ def read_rows(round_: Round, content: bytes) -> list[Row]:
             errors.append("问题类别为空")
         elif category is None:
             errors.append(f"问题类别“{category_name}”不在类别列表中（{'、'.join(cats)}）")
-        description = _text(cell(values, "问题描述"))
         if not description:
             errors.append("问题描述为空")
         elif len(description) > 5000:
@@ -158,25 +200,16 @@ def read_rows(round_: Round, content: bytes) -> list[Row]:
             errors.append("责任单位为空")
         elif org is None:
             errors.append(f"责任单位“{org_name}”不是本轮被巡察单位")
-        measure = _text(cell(values, "整改措施"))
-        raw_deadline = cell(values, "整改时限")
-        deadline = parse_date(raw_deadline)
-        if _text(raw_deadline) and deadline is None:
-            errors.append(f"整改时限“{_text(raw_deadline)}”不是有效日期（如 2026-06-30）")
-        elif measure and deadline is None:
-            errors.append("填写了整改措施但没有整改时限")
-        elif deadline and not measure:
-            errors.append("填写了整改时限但没有整改措施")
-        elif deadline and deadline < today:
-            errors.append(f"整改时限{deadline:%Y-%m-%d}早于今天")
-        person = _text(cell(values, "责任人"))
-        if len(person) > 50:
-            errors.append("责任人超过50字")
+        measure = measure_of(values, errors)
         if errors:
             problems.append(f"第{number}行：" + "，".join(errors))
+            previous = None
             continue
         assert category is not None and org is not None
-        parsed.append(Row(number, seq, category, description, measure, org, person, deadline))
+        previous = Row(number, seq, category, description, org, [measure] if measure else [])
+        parsed.append(previous)
+        if seq is not None:
+            in_file[seq] = previous
     if problems:
         raise ImportRefused(problems)
     if not parsed:
@@ -204,13 +237,13 @@ def import_findings(*, acting_user: Any, round_: Round, content: bytes, filename
                 description=row.description,
                 seq=row.seq,
             )
-            if row.measure:
+            for measure in row.measures:
                 actions.add_measure(
                     acting_user=acting_user,
                     finding=finding,
-                    text=row.measure,
-                    deadline=row.deadline,
-                    responsible_person=row.person,
+                    text=measure.text,
+                    deadline=measure.deadline,
+                    responsible_person=measure.person,
                 )
             created.append(finding)
         record(

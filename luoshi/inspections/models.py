@@ -54,6 +54,28 @@ class RoundQuerySet(models.QuerySet):
         return mine.filter(pk__in=Round.objects.filter(q).values("pk"))
 
 
+class FollowUpDraw(models.Model):
+    """A verifiable draw (supervision's commit-reveal `Draw`) of the organisations a 回头看
+    round re-checks, from those inspected in earlier rounds. The draw keeps the pool, the
+    commitment, the seed and the result; this row maps its labels back to organisations."""
+
+    draw = models.OneToOneField("supervision.Draw", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    labels = models.JSONField("单位名称对照", help_text="{抽取范围中的名称: 组织ID}")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "回头看单位抽取"
+
+    def __str__(self) -> str:
+        return str(self.draw)
+
+    def drawn_org_ids(self) -> list[int]:
+        """The organisations drawn, in the order drawn (empty until the seed is revealed)."""
+        return [self.labels[item["label"]] for item in (self.draw.result or [])]
+
+
 class Round(TimeStampedModel):
     """One inspection round: which organisations, by which team, when."""
 
@@ -84,6 +106,15 @@ class Round(TimeStampedModel):
     )
     target_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    follow_up_draw = models.OneToOneField(
+        FollowUpDraw,
+        verbose_name="抽取记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="round",
+        help_text="回头看单位由随机抽取产生时的抽取",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -8,8 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,9 +26,12 @@ from luoshi.inspections import actions, stats
 from luoshi.inspections.choices import FindingStatus, RecheckResult, RoundKind, Severity, StageKind
 from luoshi.inspections.exports import ledger_xlsx
 from luoshi.inspections.importer import ImportRefused, import_findings
-from luoshi.inspections.models import Finding, FindingCategory, Measure, Recheck, Round
+from luoshi.inspections.models import Finding, FindingCategory, FollowUpDraw, Measure, Recheck, Round
 from luoshi.orgs.models import Organization, Person
+from luoshi.supervision.actions import ISSUERS, ensure_ladder
+from luoshi.supervision.models import Draw, DrawStatus
 from luoshi.work import rules
+from luoshi.work.choices import DutyKind
 from luoshi.work.models import Occurrence
 
 OPEN_STATES = [FindingStatus.OPEN, FindingStatus.RECTIFYING, FindingStatus.REOPENED]
@@ -80,13 +86,65 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _follow_up_draw(request: HttpRequest, raw: str | None) -> FollowUpDraw | None:
+    """The draw a new 回头看 is made of (?draw=), 404 outside the user's draws."""
+    if not (raw or "").isdigit() or len(raw or "") > 18:
+        return None
+    drawn = FollowUpDraw.objects.filter(pk=int(raw or 0)).first()
+    if drawn is None:
+        raise Http404("抽取不存在。")
+    drawn.draw = get_visible_or_404(Draw.objects, request.user, pk=drawn.draw_id)
+    return drawn
+
+
+def home_panel(request: HttpRequest) -> str:
+    """Discipline staff's panel on the workspace: the rounds still open (a finding not
+    closed, one it reopened, or an organisation not yet confirmed inspected), the measures
+    waiting for their verification (the same as 待我审核) and the late ones (red)."""
+    user = request.user
+    if user.role != Role.DISCIPLINE:
+        return ""
+    today = timezone.localdate()
+    findings = Finding.objects.visible_to(user)
+    rounds = (
+        Round.objects.visible_to(user)
+        .filter(
+            Q(findings__in=findings.filter(status__in=OPEN_STATES))
+            | Q(rechecks__finding__in=findings.filter(status=FindingStatus.REOPENED))
+            | Q(inspected__confirmed_at__isnull=True)
+        )
+        .distinct()
+        .order_by("-year", "-batch", "id")
+    )
+    measures = Occurrence.objects.filter(duty__rectification__finding__in=findings)
+    return render_to_string(
+        "inspections/home_panel.html",
+        {
+            "rounds": list(rounds[:5]),
+            "round_count": rounds.count(),
+            "to_verify": rules.reviewable_by(user).filter(duty__kind=DutyKind.RECTIFICATION).count(),
+            "late": measures.filter(rules.red_q(today)).count(),
+        },
+        request=request,
+    )
+
+
 def round_new(request: HttpRequest) -> HttpResponse:
+    """A new round; a 回头看 may take its organisations from a verifiable draw (E) of
+    those inspected before: the draw is made and revealed here, its result fixes the list."""
     user = request.user
     if user.role != Role.DISCIPLINE:
         return deny(request, "只有纪检人员可以新建巡察轮次。")
     orgs = Organization.objects.visible_to(user).filter(is_active=True).order_by("path")
     people = Person.objects.visible_to(user).select_related("org").order_by("org__path", "name")
-    values: dict[str, Any] = {"year": timezone.localdate().year, "batch": 1, "kind": RoundKind.REGULAR}
+    drawn = _follow_up_draw(request, request.POST.get("draw") or request.GET.get("draw"))
+    values: dict[str, Any] = {
+        "year": drawn.year if drawn else timezone.localdate().year,
+        "batch": 1,
+        "kind": RoundKind.FOLLOW_UP if drawn else RoundKind.REGULAR,
+    }
+    if drawn is not None:
+        orgs = orgs.filter(pk__in=drawn.drawn_org_ids())
     if request.method == "POST":
         post = request.POST
         values = post.dict()
@@ -124,6 +182,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                         leader=leader,
                         members=members,
                         stages=stages,
+                        follow_up_draw=drawn,
                     )
                 except ActionRefused as refused:
                     if (answer := _refused(request, refused)) is not None:
@@ -131,24 +190,62 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, "已新建巡察轮次。")
                     return redirect("inspections:round", pk=round_.pk)
+    year = int(values["year"]) if str(values.get("year", "")).isdigit() else timezone.localdate().year
     return render(
         request,
         "inspections/round_new.html",
         {
             "orgs": orgs,
             "people": people[:500],
-            "kinds": RoundKind.choices,
+            "kinds": [(k, label) for k, label in RoundKind.choices if not drawn or k == RoundKind.FOLLOW_UP],
             "stage_kinds": StageKind.choices,
             "values": values,
             "chosen": set(request.POST.getlist("orgs")),
+            "drawn": drawn,
+            "revealed": drawn is not None and drawn.draw.status == DrawStatus.REVEALED,
+            "pool": actions.follow_up_pool(user, year) if drawn is None else [],
+            "pool_year": year,
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
+@require_POST
+def follow_up_draw_new(request: HttpRequest) -> HttpResponse:
+    """Freezes the pool and publishes the commitment of a 回头看 draw, then back to the
+    new-round page to reveal it."""
+    year, count = request.POST.get("year", ""), request.POST.get("count", "")
+    try:
+        if not (year.isdigit() and len(year) == 4 and count.isdigit() and len(count) < 5):
+            raise ActionRefused("年度和抽取数量应为整数。")
+        drawn = actions.start_follow_up_draw(acting_user=request.user, year=int(year), count=int(count))
+    except ActionRefused as refused:
+        if (answer := _refused(request, refused)) is not None:
+            return answer
+        return redirect("inspections:round_new")
+    messages.success(request, "已冻结抽取范围并公布承诺值。揭示种子即得抽取结果。")
+    return redirect(f"{reverse('inspections:round_new')}?draw={drawn.pk}")
+
+
+@require_POST
+def follow_up_draw_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    drawn = _follow_up_draw(request, str(pk))
+    assert drawn is not None  # a path's <int:pk> is digits
+    try:
+        actions.reveal_follow_up_draw(acting_user=request.user, follow_up_draw=drawn)
+    except ActionRefused as refused:
+        if (answer := _refused(request, refused)) is not None:
+            return answer
+    else:
+        messages.success(request, "种子已揭示，抽取结果已确定，可在抽取记录中复核。")
+    return redirect(f"{reverse('inspections:round_new')}?draw={drawn.pk}")
+
+
 def _round(request: HttpRequest, pk: int) -> Round:
     return get_visible_or_404(
-        Round.objects.select_related("leader", "target__duty", "unit"), request.user, pk=pk
+        Round.objects.select_related("leader", "target__duty", "unit", "follow_up_draw__draw"),
+        request.user,
+        pk=pk,
     )
 
 
@@ -192,6 +289,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).select_related("duty")[:50],
         "follow_up": round_.kind == RoundKind.FOLLOW_UP,
         "today": timezone.localdate(),
+        "can_order": user.role in ISSUERS,
+        "slow": stats.slow_measures(round_, visible) if user.role in ISSUERS else [],
+        "orders": actions.orders_for(round_, user),
+        "levels": ensure_ladder() if user.role in ISSUERS else [],
     }
     if round_.kind == RoundKind.FOLLOW_UP:
         context["to_recheck"] = actions.closed_findings_for(round_) if manage else []
@@ -224,6 +325,28 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: actions.confirm_inspected(acting_user=request.user, round_=round_, orgs=orgs),
         "已确认巡察完成，并计入目标。",
     )
+
+
+@require_POST
+def round_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办 of the chosen slow measures, issued by supervision; on to the order."""
+    round_ = _round(request, pk)
+    ids = [int(i) for i in request.POST.getlist("occurrences") if i.isdigit() and len(i) < 18]
+    rank = request.POST.get("level", "2")
+    try:
+        order = actions.supervise_measures(
+            acting_user=request.user,
+            round_=round_,
+            occurrences=list(Occurrence.objects.visible_to(request.user).filter(pk__in=ids)),
+            level_rank=int(rank) if rank.isdigit() and len(rank) < 3 else 0,
+            subject=request.POST.get("subject", ""),
+        )
+    except ActionRefused as refused:
+        if (answer := _refused(request, refused)) is not None:
+            return answer
+        return redirect("inspections:round", pk=pk)
+    messages.success(request, f"已下发{order.level.name}单{order.doc_number}。")
+    return redirect("supervision:order", pk=order.pk)
 
 
 @require_POST

@@ -36,7 +36,7 @@ from luoshi.orgs.choices import OrgKind
 from luoshi.orgs.models import Organization, Person
 from luoshi.work.choices import Frequency
 from luoshi.work.models import Occurrence
-from luoshi.work.uploads import stored_path
+from luoshi.work.uploads import open_stored
 
 
 def _year(request: HttpRequest) -> int:
@@ -230,7 +230,7 @@ def meeting_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未找到该文件。")
     get_visible_or_404(Meeting.objects.all(), request.user, pk=item.meeting_id)
     try:
-        handle = stored_path(item.stored_name).open("rb")
+        handle = open_stored(item.stored_name)
     except (OSError, ValueError):
         raise Http404("文件已不存在。") from None
     return FileResponse(
@@ -432,7 +432,7 @@ def _file_response(item: Any) -> HttpResponse:
     if not item.stored_name:
         raise Http404("未上传文件。")
     try:
-        handle = stored_path(item.stored_name).open("rb")
+        handle = open_stored(item.stored_name)
     except (OSError, ValueError):
         raise Http404("文件已不存在。") from None
     return FileResponse(

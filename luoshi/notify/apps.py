@@ -10,12 +10,17 @@ class NotifyConfig(AppConfig):
         from luoshi.accounts.choices import Role
         from luoshi.core import registry
         from luoshi.notify.api import router
-        from luoshi.notify.hooks import report_reviewed
-        from luoshi.work.actions import ON_REVIEWED
+        from luoshi.notify.hooks import extension_decided, occurrences_adjusted, report_reviewed
+        from luoshi.work.actions import ON_ADJUSTED, ON_EXTENSION_DECIDED, ON_REVIEWED
 
         registry.add_api_router("", router)
-        if report_reviewed not in ON_REVIEWED:
-            ON_REVIEWED.append(report_reviewed)
+        for hooks, hook in (
+            (ON_REVIEWED, report_reviewed),
+            (ON_EXTENSION_DECIDED, extension_decided),
+            (ON_ADJUSTED, occurrences_adjusted),
+        ):
+            if hook not in hooks:
+                hooks.append(hook)
         registry.add_menu_entry(
             "notify:failures",
             "发送失败",

@@ -430,8 +430,9 @@ def _require_own_order(user: Any, order: SupervisionOrder) -> None:
 
 
 def open_answers(order: SupervisionOrder) -> Any:
-    """The organisations' answers not yet accepted (their occurrences of the order's duty)."""
-    return Occurrence.objects.filter(duty=order.duty).exclude(status=OccurrenceStatus.DONE)
+    """The organisations' answers not yet accepted (their open occurrences of the order's
+    duty; a withdrawn one owes nothing)."""
+    return Occurrence.objects.filter(rules.open_q(), duty=order.duty)
 
 
 def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> SupervisionOrder:

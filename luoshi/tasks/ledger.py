@@ -9,13 +9,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Exists, Max, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from luoshi.accounts.choices import Role
 from luoshi.tasks.models import Task
 from luoshi.work import rules
-from luoshi.work.choices import Bucket
+from luoshi.work.choices import Bucket, ChangeMark
 from luoshi.work.filters import OccurrenceFilters, occurrences_for
 from luoshi.work.models import Occurrence
 
@@ -30,9 +30,13 @@ def ledger_tasks(user: Any, f: OccurrenceFilters) -> QuerySet[Task]:
     return tasks.order_by("-plan__year", "plan", "order", "id")
 
 
+# The changes after publishing the ledger marks on a task's row (已延期 2, 已调整 5, …).
+LEDGER_MARKS = [m for m in ChangeMark.values if m]
+
+
 def attach_counts(user: Any, f: OccurrenceFilters, tasks: list[Task]) -> list[Task]:
-    """Sets `counts` (every bucket and the total), `light`, next_due, last_due, achieved
-    and target on each task, from one aggregate query over the occurrences of these tasks
+    """Sets `counts` (every bucket and the total), `light`, next_due, last_due, achieved,
+    target and `marks` (how many occurrences were extended, rescheduled, …) on each task, from one aggregate query over the occurrences of these tasks
     in scope and filters. Grouping by duty id keeps the GROUP BY narrow."""
     today = timezone.localdate()
     rows = (
@@ -45,11 +49,15 @@ def attach_counts(user: Any, f: OccurrenceFilters, tasks: list[Task]) -> list[Ta
             last_due=Max("due_date"),
             achieved=Sum("achieved_count"),
             target=Sum("target_count"),
+            **{mark: Count("id", filter=Q(change_mark=mark)) for mark in LEDGER_MARKS},
         )
     )
     by_duty = {r.pop("duty_id"): r for r in rows}
     for task in tasks:
         row = by_duty.get(task.duty_id, {})
+        task.marks = [(ChangeMark(m).label, row.pop(m)) for m in LEDGER_MARKS if row.get(m)]
+        for mark in LEDGER_MARKS:
+            row.pop(mark, None)
         task.counts = {
             k: v for k, v in row.items() if k not in ("next_due", "last_due", "achieved", "target")
         }
@@ -116,7 +124,8 @@ def occurrence_export_rows(user: Any, f: OccurrenceFilters) -> Iterator[dict[str
                 "org": o.org.name,
                 "period": o.period,
                 "due": o.due_date,
-                "status": Bucket(rules.bucket_of(o, today)).label,
+                "status": Bucket(rules.bucket_of(o, today)).label
+                + (f"（{o.get_change_mark_display()}）" if o.change_mark else ""),
                 "target": f"{o.achieved_count}/{o.target_count}" if o.target_count else "",
                 "progress": f"{text}（{at.date():%Y-%m-%d}）" if text else "",
             }

@@ -23,6 +23,10 @@ class OccurrenceStatus(models.TextChoices):
     RETURNED = "returned", "已退回"
     DONE = "done", "已完成"
     OVERDUE = "overdue", "逾期"
+    # Taken off the organisation by the plan office (an organisation withdrawn from a duty,
+    # or an occurrence reassigned to another): kept with its reports and history, counted
+    # nowhere (see luoshi.work.rules).
+    WITHDRAWN = "withdrawn", "已撤回"
 
     @classmethod
     def open_states(cls) -> list[str]:
@@ -64,3 +68,43 @@ class Bucket(models.TextChoices):
     WAITING = "waiting", "待审核"
     LATER = "later", "未到期"
     DONE = "done", "已完成"
+    # Outside the counts: a withdrawn occurrence is in no count and not in the total
+    # (rules.COUNTED_BUCKETS); it has a label so lists that show it can say what it is.
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ChangeKind(models.TextChoices):
+    """What a history row (StatusChange) records: a status change, or a change the plan
+    office or the organisation made to the occurrence after publishing."""
+
+    STATUS = "status", "状态变化"
+    EXTENSION_ASKED = "extension_asked", "申请延期"
+    EXTENSION_GRANTED = "extension_granted", "同意延期"
+    EXTENSION_REFUSED = "extension_refused", "不同意延期"
+    RESCHEDULED = "rescheduled", "调整时限"
+    REASSIGNED = "reassigned", "改派"
+    ADDED = "added", "增加责任单位"
+    WITHDRAWN = "withdrawn", "撤回"
+
+
+class ChangeMark(models.TextChoices):
+    """The mark the ledger and lists show beside an occurrence whose due date or owner
+    changed after publishing (the latest such change)."""
+
+    NONE = "", "—"
+    EXTENDED = "extended", "已延期"
+    RESCHEDULED = "rescheduled", "已调整"
+    REASSIGNED = "reassigned", "改派"
+    ADDED = "added", "新增"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    GRANTED = "granted", "已同意"
+    REFUSED = "refused", "不同意"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class ExtensionDecision(models.TextChoices):
+    GRANT = "grant", "同意"
+    REFUSE = "refuse", "不同意"

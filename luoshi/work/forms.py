@@ -4,7 +4,7 @@ from django import forms
 
 from luoshi.core.forms import StyledForm
 from luoshi.core.numbers import MAX_BIGINT
-from luoshi.work.choices import ReviewDecision
+from luoshi.work.choices import ExtensionDecision, ReviewDecision
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -97,3 +97,64 @@ class CalendarDayForm(StyledForm):
         choices=[("rest", "休息（法定节假日）"), ("work", "上班（调休）"), ("default", "恢复默认")],
     )
     note = forms.CharField(label="说明", max_length=50, required=False)
+
+
+# --- changes after publishing ---------------------------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def reason_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(StyledForm):
+    wished_due = forms.DateField(label="申请延至", widget=DATE_INPUT)
+    reason = reason_field("延期理由")
+
+
+class ExtensionDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label="审批结论", choices=ExtensionDecision.choices, widget=forms.RadioSelect
+    )
+    due = forms.DateField(
+        label="批准延至", required=False, widget=DATE_INPUT, help_text="同意时可改为其他日期"
+    )
+    comment = forms.CharField(
+        label="审批意见",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="不同意时必填",
+    )
+
+
+class OrgChoiceForm(StyledForm):
+    """A form naming another organisation of the department (改派, 增加责任单位)."""
+
+    org = forms.ModelChoiceField(label="责任单位", queryset=None)
+
+    def __init__(self, *args, orgs, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003 - Django's signature
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["org"].label_from_instance = lambda o: o.name
+
+
+class ReassignForm(OrgChoiceForm):
+    due = forms.DateField(
+        label="新的完成时限", required=False, widget=DATE_INPUT, help_text="不填则沿用原时限"
+    )
+    reason = reason_field("改派理由")
+
+
+class AddOrgForm(OrgChoiceForm):
+    reason = reason_field("增加理由")
+
+
+class WithdrawForm(StyledForm):
+    reason = reason_field("撤回理由")
+
+
+class RescheduleForm(StyledForm):
+    due = forms.DateField(label="新的完成时限", widget=DATE_INPUT)
+    reason = reason_field("调整理由")

@@ -21,7 +21,16 @@ from django.db.models import Q
 
 from luoshi.core.models import ScopedQuerySet, TimeStampedModel, VersionedModel
 from luoshi.core.scope import scope_path
-from luoshi.work.choices import DutyKind, Frequency, OccurrenceStatus, ReportStatus, ScheduleKind
+from luoshi.work.choices import (
+    ChangeKind,
+    ChangeMark,
+    DutyKind,
+    ExtensionStatus,
+    Frequency,
+    OccurrenceStatus,
+    ReportStatus,
+    ScheduleKind,
+)
 from luoshi.work.schedules import Schedule
 
 
@@ -178,9 +187,29 @@ class OccurrenceQuerySet(ScopedQuerySet):
             return self.filter(org__path__startswith=root)
         return self.filter(Q(org__path__startswith=root) | Q(duty__lead_org__path__startswith=root))
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every occurrence starts with its original due date (bulk_create skips save())."""
+        objs = list(objs)
+        for o in objs:
+            o.original_due = o.original_due or o.due_date
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Occurrence(TimeStampedModel, VersionedModel):
-    """A duty for one organisation in one period, with its due date."""
+    """A duty for one organisation in one period, with its due date.
+
+    Facts that stay after the work is done, for assessment (luoshi.work.rules.lateness):
+
+    - `due_date`: the due date in force — the original one, or the one a granted extension
+      (申请延期) or the plan office's 调整 set. Buckets, lights and reminders use it.
+    - `original_due`: the due date the occurrence was created with; never changes.
+    - `missed_due`: the due date the organisation missed, set the first time it was late
+      (marked 逾期, or reported, or closed by a record, after the due date in force) and
+      kept when the work is later done. A granted extension asked for before that date
+      lifts it (the organisation asked in time); nothing else does. Null: never late.
+    - `change_mark`: the latest change after publishing (已延期, 已调整, 改派, 新增), the
+      ledger's mark; the history (StatusChange rows) says who changed what and why.
+    """
 
     scope_path_field = "org__path"
 
@@ -201,6 +230,9 @@ class Occurrence(TimeStampedModel, VersionedModel):
     target_count = models.PositiveIntegerField("目标数", null=True, blank=True)
     achieved_count = models.PositiveIntegerField("已完成数", default=0)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    original_due = models.DateField("原定完成时限")
+    missed_due = models.DateField("逾期所对时限", null=True, blank=True)
+    change_mark = models.CharField("调整标记", max_length=16, choices=ChangeMark.choices, blank=True)
 
     objects = OccurrenceQuerySet.as_manager()
 
@@ -208,8 +240,10 @@ class Occurrence(TimeStampedModel, VersionedModel):
         ordering = ["due_date", "org__path"]
         verbose_name = "任务事项"
         constraints = [
+            # A withdrawn occurrence keeps its record; the organisation may owe the period again.
             models.UniqueConstraint(
                 fields=["duty", "org", "period"],
+                condition=~Q(status="withdrawn"),
                 name="occurrence_unique_period",
                 violation_error_message="该单位在此期间已有同一事项。",
             ),
@@ -219,13 +253,31 @@ class Occurrence(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.duty} · {self.org} · {self.period}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.original_due = self.original_due or self.due_date
+        super().save(*args, **kwargs)
+
+    @property
+    def was_late(self) -> bool:
+        return self.missed_due is not None
+
 
 class StatusChange(models.Model):
-    """Every status change of an occurrence: the history, and the data for statistics."""
+    """Every change of an occurrence: its status, and the changes after publishing (an
+    extension asked, granted or refused; a due date moved; a reassignment; an
+    organisation added or withdrawn) with who and why — the history, and the data for
+    statistics. `old_due`/`new_due` are set when the due date moved (or was asked to);
+    `related` is the other occurrence of a reassignment."""
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices, default=ChangeKind.STATUS)
     old = models.CharField(max_length=16, choices=OccurrenceStatus.choices, blank=True)
     new = models.CharField(max_length=16, choices=OccurrenceStatus.choices)
+    old_due = models.DateField(null=True, blank=True)
+    new_due = models.DateField(null=True, blank=True)
+    related = models.ForeignKey(
+        Occurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -309,3 +361,47 @@ class TargetCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_label} → {self.occurrence}"
+
+
+class ExtensionRequestQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ExtensionRequestQuerySet:
+        """The requests on the occurrences the user sees."""
+        return self.filter(occurrence__in=Occurrence.objects.visible_to(user))
+
+
+class ExtensionRequest(TimeStampedModel):
+    """申请延期: an organisation asks, before the due date, for more time on one occurrence;
+    the plan office grants a new due date (not necessarily the wished one) or refuses with
+    a reason. `due_at_request` is the due date in force when it was asked."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("延期理由", max_length=500)
+    due_at_request = models.DateField("申请时的完成时限")
+    wished_due = models.DateField("申请延至")
+    status = models.CharField(
+        "审批状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    granted_due = models.DateField("批准延至", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_comment = models.CharField("审批意见", max_length=500, blank=True)
+
+    objects = ExtensionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "延期申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence"],
+                condition=Q(status="pending"),
+                name="extension_one_pending",
+                violation_error_message="该事项已有延期申请待审批。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence} 延期申请"

@@ -5,30 +5,19 @@ browser; an image is sent as it is. Costs about 0.1 s a page; the browser caches
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg"}
 MAX_PREVIEW_PAGES = 20
 
 
-def pdf_page_count(path: Path) -> int:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
-def preview_png(path: Path, content_type: str, page: int = 1) -> bytes:
+def preview_png(data: bytes, content_type: str, page: int = 1) -> bytes:
     """The bytes to show: an image file itself, or page `page` of a PDF as PNG (about
     1000 px wide). ValueError for a page that does not exist."""
     if content_type != "application/pdf":
-        return path.read_bytes()
+        return data
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(str(path))
+    document = pypdfium2.PdfDocument(data)
     try:
         if not 1 <= page <= min(len(document), MAX_PREVIEW_PAGES):
             raise ValueError("no such page")

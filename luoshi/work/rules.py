@@ -5,7 +5,13 @@ the API and the exports all count with these, so they show the same numbers.
 
 The buckets are exclusive and cover every occurrence, so their counts add up to the total.
 A returned occurrence stays "returned" even past its due date (its light is then red):
-the organisation's next step is the correction the reviewer asked for.
+the organisation's next step is the correction the reviewer asked for. A withdrawn
+occurrence (已撤回: its organisation withdrawn from the duty, or the occurrence reassigned)
+counts nowhere: in no bucket count, not in the total, not open.
+
+Lateness is judged against `due_date`, the due date in force: without a granted
+extension (or the plan office's 调整) that is the original one. Once missed, the date is
+kept in `missed_due` after the work is done (see Occurrence), for assessment.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from django.utils import timezone
 
 from luoshi.accounts.choices import Role
 from luoshi.core.scope import scope_path
-from luoshi.work.choices import Bucket, OccurrenceStatus
+from luoshi.work.choices import Bucket, DutyKind, OccurrenceStatus
 from luoshi.work.models import Occurrence
 
 # Owed and not yet reported: the states a due date applies to.
@@ -30,6 +36,15 @@ OWED = (OccurrenceStatus.NOT_STARTED, OccurrenceStatus.IN_PROGRESS, OccurrenceSt
 def due_soon_days() -> int:
     """The one "due soon" window (calendar days), the same on every page: LUOSHI_DUE_SOON_DAYS."""
     return int(getattr(settings, "LUOSHI_DUE_SOON_DAYS", 14))
+
+
+# The buckets that are counted: every one but 已撤回, which counts nowhere.
+COUNTED_BUCKETS = [b for b in Bucket.values if b != Bucket.WITHDRAWN]
+
+
+def counted_q(prefix: str = "") -> Q:
+    """Every occurrence that counts (all but the withdrawn): the total of the buckets."""
+    return ~Q(**{f"{prefix}status": OccurrenceStatus.WITHDRAWN})
 
 
 def bucket_q(bucket: str, today: dt.date | None = None, prefix: str = "") -> Q:
@@ -46,6 +61,8 @@ def bucket_q(bucket: str, today: dt.date | None = None, prefix: str = "") -> Q:
         return q(status=OccurrenceStatus.SUBMITTED)
     if bucket == Bucket.DONE:
         return q(status=OccurrenceStatus.DONE)
+    if bucket == Bucket.WITHDRAWN:
+        return q(status=OccurrenceStatus.WITHDRAWN)
     if bucket == Bucket.LATE:
         return q(status__in=OWED, due_date__lt=today)
     if bucket == Bucket.SOON:
@@ -55,9 +72,17 @@ def bucket_q(bucket: str, today: dt.date | None = None, prefix: str = "") -> Q:
     raise ValueError(f"unknown bucket: {bucket}")
 
 
+def red_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """The occurrences whose light is red (逾期, `light_of`): late, or returned and past due."""
+    today = today or timezone.localdate()
+    return bucket_q(Bucket.LATE, today, prefix) | (
+        bucket_q(Bucket.RETURNED, today, prefix) & Q(**{f"{prefix}due_date__lt": today})
+    )
+
+
 def open_q(prefix: str = "") -> Q:
-    """Everything not done: owed, returned or waiting for review."""
-    return ~Q(**{f"{prefix}status": OccurrenceStatus.DONE})
+    """Everything not done: owed, returned or waiting for review (never the withdrawn)."""
+    return ~Q(**{f"{prefix}status__in": (OccurrenceStatus.DONE, OccurrenceStatus.WITHDRAWN)})
 
 
 def bucket_of(o: Occurrence, today: dt.date | None = None) -> str:
@@ -69,6 +94,8 @@ def bucket_of(o: Occurrence, today: dt.date | None = None) -> str:
         return Bucket.WAITING
     if o.status == OccurrenceStatus.DONE:
         return Bucket.DONE
+    if o.status == OccurrenceStatus.WITHDRAWN:
+        return Bucket.WITHDRAWN
     if o.due_date < today:
         return Bucket.LATE
     if o.due_date <= today + dt.timedelta(days=due_soon_days()):
@@ -117,6 +144,8 @@ def is_lagging(o: Occurrence, today: dt.date | None = None) -> bool:
 def light_of(o: Occurrence, today: dt.date | None = None) -> Light:
     today = today or timezone.localdate()
     bucket = bucket_of(o, today)
+    if bucket == Bucket.WITHDRAWN:
+        return Light("grey", Bucket.WITHDRAWN.label)
     if bucket == Bucket.LATE or (bucket == Bucket.RETURNED and o.due_date < today):
         return Light("red", "逾期")
     if bucket in (Bucket.SOON, Bucket.RETURNED, Bucket.WAITING):
@@ -145,10 +174,11 @@ def rolled_up_light(counts: dict[str, int]) -> Light:
 
 
 def count_annotations(today: dt.date | None = None, prefix: str = "") -> dict[str, Any]:
-    """Count expressions for every bucket, the total, and returned-past-due (for lights)."""
+    """Count expressions for every counted bucket, the total (without the withdrawn), and
+    returned-past-due (for lights)."""
     today = today or timezone.localdate()
-    counts: dict[str, Any] = {"total": Count(f"{prefix}id" if prefix else "id")}
-    for bucket in Bucket.values:
+    counts: dict[str, Any] = {"total": Count(f"{prefix}id" if prefix else "id", filter=counted_q(prefix))}
+    for bucket in COUNTED_BUCKETS:
         counts[bucket] = Count(f"{prefix}id" if prefix else "id", filter=bucket_q(bucket, today, prefix))
     counts["returned_late"] = Count(
         f"{prefix}id" if prefix else "id",
@@ -195,14 +225,17 @@ def report_scope(user: Any) -> Q | None:
 
 def review_scope(user: Any) -> Q | None:
     """The occurrences whose reports the user may review: the plan office for the
-    department; organisation staff for the duties their organisation (or one below it)
-    leads, except the lead's own occurrences (those go to the plan office)."""
+    department; discipline staff the department's rectification measures (the inspecting
+    side verifies them, 验收); organisation staff for the duties their organisation (or one
+    below it) leads, except the lead's own occurrences (those go to the plan office)."""
     if user.org is None or not user.is_active:
         return None
     if user.role == Role.PLAN_OFFICE:
         return Q(org__path__startswith=scope_path(user)) | Q(
             duty__lead_org__path__startswith=scope_path(user)
         )
+    if user.role == Role.DISCIPLINE:
+        return Q(duty__kind=DutyKind.RECTIFICATION, org__path__startswith=scope_path(user))
     if user.role == Role.ORG_STAFF:
         return Q(duty__lead_org__path__startswith=user.org.path) & ~Q(org_id=F("duty__lead_org_id"))
     return None
@@ -241,3 +274,31 @@ def reviewable_by(user: Any) -> QuerySet[Occurrence]:
     if scope is None:
         return Occurrence.objects.none()
     return Occurrence.objects.filter(scope, status=OccurrenceStatus.SUBMITTED)
+
+
+def can_request_extension(user: Any, occurrence: Occurrence, today: dt.date | None = None) -> bool:
+    """申请延期: whoever may report the occurrence, while it is owed or returned and its due
+    date has not passed (an extension is asked before the due date, not after)."""
+    today = today or timezone.localdate()
+    return occurrence.due_date >= today and can_report(user, occurrence)
+
+
+def can_adjust(user: Any, occurrence: Occurrence) -> bool:
+    """The plan office changes work after publishing (decides extensions, reassigns,
+    adds or withdraws organisations, moves due dates) for occurrences of its department."""
+    return (
+        user.role == Role.PLAN_OFFICE
+        and user.is_active
+        and Occurrence.objects.visible_to(user).filter(pk=occurrence.pk).exists()
+    )
+
+
+def can_adjust_duty(user: Any, duty: Any) -> bool:
+    """The same rule for a whole duty: the plan office of the department it belongs to."""
+    root = scope_path(user)
+    return (
+        user.role == Role.PLAN_OFFICE
+        and user.is_active
+        and root is not None
+        and duty.unit.path.startswith(root)
+    )

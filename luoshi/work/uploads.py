@@ -6,12 +6,13 @@ folder, with their SHA-256.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 
 from luoshi.core import filecheck
 from luoshi.core.errors import ActionRefused
@@ -19,8 +20,11 @@ from luoshi.core.errors import ActionRefused
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def evidence_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence"
+def evidence_storage() -> Storage:
+    """Where evidence files live: a 0700 folder of 0600 files by default, an S3-compatible
+    bucket with LUOSHI_S3_BUCKET (luoshi/settings.py, docs/scaling.md). Every file goes
+    through the checks below first, wherever it is kept."""
+    return storages["evidence"]
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -55,11 +59,7 @@ def store_upload(upload: Any) -> dict[str, Any]:
     except ActionRefused as refused:
         raise ActionRefused(f"“{clean_name(upload.name)}”：{refused}") from None
     stored_name = secrets.token_hex(16)
-    path = evidence_dir() / stored_name[:2] / stored_name
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Readable by the service's account alone (SECURITY.md: data files 0600).
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        out.write(data)
+    save_stored(stored_name, data)
     return {
         "original_name": clean_name(upload.name),
         "stored_name": stored_name,
@@ -69,11 +69,64 @@ def store_upload(upload: Any) -> dict[str, Any]:
     }
 
 
-def stored_path(stored_name: str) -> Path:
+def stored_key(stored_name: str) -> str:
+    """The file's key in the storage: two-letter folders keep a folder's listing short."""
     if not stored_name.isalnum():
         raise ValueError("bad stored name")
-    return evidence_dir() / stored_name[:2] / stored_name
+    return f"{stored_name[:2]}/{stored_name}"
+
+
+def save_stored(stored_name: str, data: bytes) -> None:
+    key = evidence_storage().save(stored_key(stored_name), ContentFile(data))
+    if key != stored_key(stored_name):  # a random 128-bit name never collides; refuse if it did
+        evidence_storage().delete(key)
+        raise ActionRefused("文件保存失败，请重新上传。")
+
+
+def open_stored(stored_name: str) -> File:
+    """The stored file, open for reading; FileNotFoundError when it is gone (asked first,
+    because an object store only says so when the file is read)."""
+    storage, key = evidence_storage(), stored_key(stored_name)
+    if not storage.exists(key):
+        raise FileNotFoundError(key)
+    return storage.open(key, "rb")
+
+
+def read_stored(stored_name: str) -> bytes:
+    with open_stored(stored_name) as handle:
+        return bytes(handle.read())
+
+
+def stored_exists(stored_name: str) -> bool:
+    return evidence_storage().exists(stored_key(stored_name))
+
+
+def stored_names() -> Iterator[str]:
+    """Every stored file's name, for backups: the same walk on a folder and on a bucket."""
+    storage = evidence_storage()
+    folders, _ = storage.listdir("")
+    for folder in sorted(folders):
+        yield from sorted(storage.listdir(folder)[1])
+
+
+def download_url(stored_name: str, filename: str, content_type: str) -> str | None:
+    """A short-lived signed address on the object store, for a download already checked
+    against the user's scope; None for folder storage, whose files the app streams itself."""
+    storage = evidence_storage()
+    if not hasattr(storage, "bucket_name"):
+        return None
+    from urllib.parse import quote
+
+    return str(
+        storage.url(
+            stored_key(stored_name),
+            parameters={
+                "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+                "ResponseContentType": content_type,
+            },
+        )
+    )
 
 
 def discard(stored_name: str) -> None:
-    stored_path(stored_name).unlink(missing_ok=True)
+    evidence_storage().delete(stored_key(stored_name))

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Case, Count, Max, Prefetch, QuerySet, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,18 +18,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.accounts.choices import Role
 from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
+from luoshi.core import registry
 from luoshi.core.access import deny, get_scoped_or_404, get_visible_or_404, require_role
 from luoshi.core.concurrency import ConflictError
-from luoshi.core.errors import ActionRefused
+from luoshi.core.errors import AccessRefused, ActionRefused
 from luoshi.core.paging import paginate
 from luoshi.work import actions, rules
 from luoshi.work.calendar import CalendarMissing
 from luoshi.work.choices import Bucket, OccurrenceStatus
 from luoshi.work.filters import OccurrenceFilters
-from luoshi.work.forms import CalendarDayForm, ReportEditForm, ReportForm, ReviewForm
-from luoshi.work.models import CalendarDay, CalendarYear, Evidence, Occurrence, Report
+from luoshi.work.forms import (
+    AddOrgForm,
+    CalendarDayForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ReassignForm,
+    ReportEditForm,
+    ReportForm,
+    RescheduleForm,
+    ReviewForm,
+    WithdrawForm,
+)
+from luoshi.work.models import CalendarDay, CalendarYear, Evidence, ExtensionRequest, Occurrence, Report
 from luoshi.work.previews import PREVIEWABLE, preview_png
-from luoshi.work.uploads import stored_path
+from luoshi.work.uploads import download_url, open_stored, read_stored
 
 # The tabs of 我的待办, in the order an organisation acts on them.
 MY_WORK_TABS = [Bucket.RETURNED, Bucket.LATE, Bucket.SOON, Bucket.WAITING, Bucket.LATER, Bucket.DONE]
@@ -58,7 +70,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role in Role.without_business_scope() or user.role == Role.SYSADMIN:
         context["admin_links"] = _admin_links(user)
         if user.role == Role.SYSADMIN:
+            from luoshi.work.capacity import outgrown_embedded_database
+
             context["calendar_years"] = _calendar_state(today.year)
+            context["outgrown"] = outgrown_embedded_database()
         return render(request, "work/home.html", context)
     owed = rules.owed_by(user)
     context["own"] = rules.bucket_counts(owed, today)
@@ -79,6 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-late", "org__name")[:5]
         )
         context["org_count"] = Organization.objects.visible_to(user).count()
+    context["panels"] = registry.home_panels(request)
     if user.role == Role.MEMBER and user.org is not None:
         branch_open = list(occurrence_list(owed.filter(rules.open_q()))[:10])
         for o in branch_open:
@@ -128,7 +144,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     counts = rules.bucket_counts(owed, today)
     to_review = rules.reviewable_by(user).count()
     tab = request.GET.get("status", "")
-    if tab not in Bucket.values:
+    if tab not in MY_WORK_TABS:
         tab = next((b for b in MY_WORK_TABS[:4] if counts[b]), Bucket.SOON)
     page = paginate(request, occurrence_list(owed.filter(rules.bucket_q(tab, today))))
     for o in page.object_list:
@@ -157,7 +173,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by("submitted_at", "id")
     )
     page = paginate(request, waiting)
-    return render(request, "work/review_queue.html", {"page": page})
+    pending_extensions = (
+        ExtensionRequest.objects.visible_to(request.user).filter(status="pending").count()
+        if request.user.role == Role.PLAN_OFFICE
+        else None
+    )
+    return render(request, "work/review_queue.html", {"page": page, "pending_extensions": pending_extensions})
 
 
 @require_POST
@@ -190,11 +211,46 @@ def _next_in_queue(user: Any, after: Occurrence) -> int | None:
 # --- an occurrence ------------------------------------------------------------------------
 
 
+def _change_forms(request: HttpRequest, occ: Occurrence, bound: dict[str, Any]) -> dict[str, Any]:
+    """The forms of the changes after publishing that this user may make here: 申请延期 for
+    those who report it; for the plan office, the decision on a pending request, 改派,
+    撤回, 调整 and 增加责任单位. A form that failed is `bound` and comes back as typed."""
+    from luoshi.orgs.models import Organization
+
+    out: dict[str, Any] = {}
+    if rules.can_request_extension(request.user, occ) and not occ.pending_extension:
+        out["extension_form"] = bound.get("extension_form") or ExtensionForm(prefix="ext")
+    if not rules.can_adjust(request.user, occ):
+        return out
+    if occ.pending_extension:
+        out["decision_form"] = bound.get("decision_form") or ExtensionDecisionForm(
+            prefix="dec", initial={"due": occ.pending_extension.wished_due}
+        )
+    orgs = Organization.objects.visible_to(request.user).filter(path__startswith=occ.duty.unit.path)
+    if occ.status in actions.ADJUSTABLE:
+        out["reassign_form"] = bound.get("reassign_form") or ReassignForm(
+            prefix="reassign", orgs=orgs.exclude(pk=occ.org_id)
+        )
+        out["reschedule_form"] = bound.get("reschedule_form") or RescheduleForm(prefix="resched")
+    if occ.status not in (OccurrenceStatus.DONE, OccurrenceStatus.WITHDRAWN):
+        out["withdraw_form"] = bound.get("withdraw_form") or WithdrawForm(prefix="withdraw")
+    out["add_org_form"] = bound.get("add_org_form") or AddOrgForm(
+        prefix="add", orgs=orgs.exclude(pk__in=occ.duty.responsible_orgs.values("pk"))
+    )
+    return out
+
+
 def _occurrence_page(
-    request: HttpRequest, occ: Occurrence, report_form: ReportForm | None = None, status: int = 200
+    request: HttpRequest,
+    occ: Occurrence,
+    report_form: ReportForm | None = None,
+    status: int = 200,
+    **bound: Any,
 ) -> HttpResponse:
-    """The occurrence with its reports; the report form only for those who owe it, the
-    review form only for its reviewers. A form that failed comes back with what was typed."""
+    """The occurrence with its reports and history; the report form only for those who owe
+    it, the review form only for its reviewers, the forms of changes after publishing for
+    those who may make them. A form that failed comes back with what was typed."""
+    occ.pending_extension = next((e for e in occ.extensions.all() if e.status == "pending"), None)
     can_report = rules.can_report(request.user, occ)
     can_review = rules.can_review(request.user, occ)
     reports = list(occ.reports.all())
@@ -216,6 +272,8 @@ def _occurrence_page(
         "latest_return": latest_return,
         "next_in_queue": _next_in_queue(request.user, occ) if can_review else None,
         "previewable": PREVIEWABLE,
+        "extensions": occ.extensions.all(),
+        **_change_forms(request, occ, bound),
     }
     return render(request, "work/occurrence_detail.html", context, status=status)
 
@@ -223,8 +281,15 @@ def _occurrence_page(
 def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
     reports = Report.objects.select_related("author", "reviewed_by").prefetch_related("evidence")
     return get_visible_or_404(
-        Occurrence.objects.select_related("duty__task__plan", "duty__lead_org", "org").prefetch_related(
-            Prefetch("reports", queryset=reports), "changes__by"
+        Occurrence.objects.select_related(
+            "duty__task__plan", "duty__lead_org", "duty__unit", "org"
+        ).prefetch_related(
+            Prefetch("reports", queryset=reports),
+            "changes__by",
+            "changes__related__org",
+            Prefetch(
+                "extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")
+            ),
         ),
         request.user,
         pk=pk,
@@ -324,6 +389,158 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "work/report_edit.html", {"form": form, "report": report}, status=status)
 
 
+# --- changes after publishing --------------------------------------------------------------
+
+
+def _change_view(
+    request: HttpRequest,
+    pk: int,
+    form_name: str,
+    make_form: Any,
+    act: Any,
+    done: str,
+    office_only: bool = True,
+) -> HttpResponse:
+    """One POST of a change after publishing: the form validated, the action run (it checks
+    the permission and audits), the occurrence page again — with a message on success, or
+    the form as typed and the refusal in Chinese (status 400, nothing saved). The plan
+    office's changes are refused (and audited) before the form is read."""
+    occ = _visible_occurrence(request, pk)
+    if office_only and not rules.can_adjust(request.user, occ):
+        return deny(request, "只有机关党委管理员可以调整已下发的事项。")
+    form = make_form(occ)
+    if form.is_valid():
+        try:
+            target = act(occ, form.cleaned_data)
+        except ActionRefused as refused:
+            if isinstance(refused, AccessRefused):
+                return render(request, "403.html", {"reason": str(refused)}, status=403)
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, done)
+            # 改派 answers the new occurrence, which is where the office goes next.
+            return redirect("work:occurrence", pk=target.pk if isinstance(target, Occurrence) else occ.pk)
+    return _occurrence_page(request, occ, status=400, **{form_name: form})
+
+
+@require_POST
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_view(
+        request,
+        pk,
+        "extension_form",
+        lambda occ: ExtensionForm(request.POST, prefix="ext"),
+        lambda occ, data: actions.request_extension(
+            acting_user=request.user, occurrence=occ, wished_due=data["wished_due"], reason=data["reason"]
+        ),
+        "已提交延期申请，等待机关党委审批。",
+        office_only=False,
+    )
+
+
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_scoped_or_404(ExtensionRequest.objects.visible_to(request.user), request.user, pk=pk)
+    return _change_view(
+        request,
+        extension.occurrence_id,
+        "decision_form",
+        lambda occ: ExtensionDecisionForm(request.POST, prefix="dec"),
+        lambda occ, data: actions.decide_extension(
+            acting_user=request.user,
+            extension=extension,
+            decision=data["decision"],
+            granted_due=data["due"],
+            comment=data["comment"],
+        ),
+        "已审批延期申请，申请单位会收到通知。",
+    )
+
+
+def _department_orgs(request: HttpRequest) -> Any:
+    from luoshi.orgs.models import Organization
+
+    return Organization.objects.visible_to(request.user)
+
+
+@require_POST
+def occurrence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_view(
+        request,
+        pk,
+        "reassign_form",
+        lambda occ: ReassignForm(request.POST, prefix="reassign", orgs=_department_orgs(request)),
+        lambda occ, data: actions.reassign_occurrence(
+            acting_user=request.user,
+            occurrence=occ,
+            org=data["org"],
+            reason=data["reason"],
+            due_date=data["due"],
+        ),
+        "已改派，原单位的事项已撤回并保留记录。",
+    )
+
+
+@require_POST
+def occurrence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_view(
+        request,
+        pk,
+        "withdraw_form",
+        lambda occ: WithdrawForm(request.POST, prefix="withdraw"),
+        lambda occ, data: actions.withdraw_org_from_duty(
+            acting_user=request.user, duty=occ.duty, org=occ.org, reason=data["reason"]
+        ),
+        "已撤回该单位未完成的事项，记录保留，不再计入统计。",
+    )
+
+
+@require_POST
+def occurrence_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_view(
+        request,
+        pk,
+        "reschedule_form",
+        lambda occ: RescheduleForm(request.POST, prefix="resched"),
+        lambda occ, data: actions.reschedule_period(
+            acting_user=request.user,
+            duty=occ.duty,
+            period=occ.period,
+            due_date=data["due"],
+            reason=data["reason"],
+        ),
+        "已调整本期完成时限；已报送、已完成的事项不变。",
+    )
+
+
+@require_POST
+def duty_add_org(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_view(
+        request,
+        pk,
+        "add_org_form",
+        lambda occ: AddOrgForm(request.POST, prefix="add", orgs=_department_orgs(request)),
+        lambda occ, data: actions.add_org_to_duty(
+            acting_user=request.user, duty=occ.duty, org=data["org"], reason=data["reason"]
+        ),
+        "已增加责任单位，其事项为本年度剩余的期间。",
+    )
+
+
+def extension_list(request: HttpRequest) -> HttpResponse:
+    """延期申请: those waiting for a decision first, then the decided ones, newest first;
+    the plan office decides on each occurrence's page."""
+    if rules.report_scope(request.user) is None and request.user.role != Role.PLAN_OFFICE:
+        return deny(request, "您没有延期申请可查看。")
+    rows = (
+        ExtensionRequest.objects.visible_to(request.user)
+        .select_related("occurrence__duty", "occurrence__org", "requested_by", "decided_by")
+        .order_by(Case(When(status="pending", then=0), default=1), "-created_at", "-id")
+    )
+    pending = rows.filter(status="pending").count()
+    return render(request, "work/extensions.html", {"page": paginate(request, rows), "pending": pending})
+
+
 def _visible_evidence(request: HttpRequest, pk: int) -> Evidence:
     return get_scoped_or_404(
         Evidence.objects.filter(report__occurrence__in=Occurrence.objects.visible_to(request.user)),
@@ -336,11 +553,15 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     from luoshi.tasks.views import attachment
 
     evidence = _visible_evidence(request, pk)
-    try:
-        handle = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
-    except (OSError, ValueError):
-        raise Http404("文件不存在") from None
+    signed = download_url(evidence.stored_name, evidence.original_name, evidence.content_type)
+    if signed is None:
+        try:
+            handle = open_stored(evidence.stored_name)
+        except (OSError, ValueError):
+            raise Http404("文件不存在") from None
     record(AuditAction.EXPORT, obj=evidence, object_repr=f"下载佐证材料：{evidence.original_name}"[:200])
+    if signed is not None:
+        return redirect(signed)
     response = FileResponse(handle, content_type=evidence.content_type)
     return attachment(response, evidence.original_name)
 
@@ -356,7 +577,7 @@ def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
     page = request.GET.get("page", "1")
     number = int(page) if page.isascii() and page.isdigit() and len(page) < 4 else 1
     try:
-        data = preview_png(stored_path(evidence.stored_name), evidence.content_type, number)
+        data = preview_png(read_stored(evidence.stored_name), evidence.content_type, number)
     except (OSError, ValueError):
         raise Http404("无法预览该文件") from None
     response = HttpResponse(

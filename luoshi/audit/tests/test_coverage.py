@@ -90,6 +90,28 @@ def test_every_operation_of_the_year_is_audited() -> None:
     secretary.post(f"/orgs/people/{Person.objects.filter(org=branch).first().pk}/reveal/")
     office.post(f"/work/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充"})
 
+    # Changes after publishing: an extension asked and granted, 调整, 改派, 增加 and 撤回.
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    Occurrence.objects.filter(pk=occ.pk).update(due_date=soon)
+    later = (soon + dt.timedelta(days=20)).isoformat()
+    secretary.post(f"/work/occurrences/{occ.pk}/extension/", {"ext-wished_due": later, "ext-reason": "迎检"})
+    extension = occ.extensions.get()
+    office.post(f"/work/extensions/{extension.pk}/decide/", {"dec-decision": "grant"})
+    office.post(
+        f"/work/occurrences/{occ.pk}/reschedule/", {"resched-due": later, "resched-reason": "年中调整"}
+    )
+    sibling = Organization.objects.get(name="政策法规处党支部")
+    extra = (
+        Organization.objects.filter(parent__isnull=False)
+        .exclude(pk__in=occ.duty.responsible_orgs.values("pk"))
+        .first()
+    )
+    office.post(f"/work/occurrences/{occ.pk}/add-org/", {"add-org": extra.pk, "add-reason": "新增"})
+    office.post(f"/work/occurrences/{occ.pk}/withdraw/", {"withdraw-reason": "撤回"})
+    secretary.post(
+        f"/work/occurrences/{occ.pk}/reassign/", {"reassign-org": sibling.pk, "reassign-reason": "越权"}
+    )
+
     admin = audited("sysadmin")
     admin.post(
         "/orgs/new/", {"name": "审计测试支部", "kind": "branch", "parent": branch.parent_id, "order": 1}
@@ -104,6 +126,16 @@ def test_every_operation_of_the_year_is_audited() -> None:
         {"old_password": PASSWORD, "new_password": "New-admin-pass-9", "new_password2": "New-admin-pass-9"},
     )
     admin.post("/accounts/logout/")
+
+    from luoshi.inspections.models import FollowUpDraw, Round
+    from luoshi.work.rules import red_q
+
+    discipline = audited("jijian")
+    regular = Round.objects.get(year=2022, kind="regular")
+    late = Occurrence.objects.filter(duty__rectification__finding__round=regular).filter(red_q()).first()
+    discipline.post(f"/inspections/rounds/{regular.pk}/order/", {"occurrences": [late.pk]})  # 督办
+    discipline.post("/inspections/follow-up-draws/", {"year": "2022", "count": "2"})
+    discipline.post(f"/inspections/follow-up-draws/{FollowUpDraw.objects.latest('id').pk}/reveal/")
 
     audited("zhibu2").post(f"/work/occurrences/{occ.pk}/report/", {"text": "越权"})  # 404: denied, audited
     AuditedClient().post("/accounts/login/", {"username": "jgdw", "password": "wrong-Pass-1"})

@@ -14,6 +14,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessRefused, ActionRefused
 from luoshi.inspections import actions
 from luoshi.inspections.choices import FindingStatus, RecheckResult, RoundKind
+from luoshi.inspections.exports import HEADERS
 from luoshi.inspections.importer import ImportRefused, import_findings
 from luoshi.inspections.models import Finding, FindingCategory, Round
 from luoshi.orgs.models import Organization
@@ -373,17 +374,46 @@ def test_jijian_walks_a_round_through_the_pages(login_as, persona) -> None:
     assert bad.status_code == 400 and "请选择被巡察单位" in bad.content.decode()
 
 
-def test_the_ledger_exports_in_the_teams_layout(login_as) -> None:
+def test_the_ledger_exports_in_the_teams_layout(login_as, persona) -> None:
     from openpyxl import load_workbook
 
     regular = Round.objects.get(year=2022, kind=RoundKind.REGULAR)
+    finding_of(persona, regular, regular.orgs.first(), text='=HYPERLINK("http://x","点此")')
     answer = login_as("jijian").get(f"/inspections/rounds/{regular.pk}/export/ledger.xlsx")
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[1][:7]) == ["序号", "问题类别", "问题描述", "整改措施", "责任单位", "责任人", "整改时限"]
+    assert list(rows[1]) == [*HEADERS, "整改状态", "问题状态", "销号意见"]
     assert len(rows) - 2 >= regular.findings.count()
     assert AuditEvent.objects.order_by("-seq").first().action == "export"
+    typed = [c for row in sheet.iter_rows(min_row=3) for c in row if "HYPERLINK" in str(c.value)]
+    assert typed and all(c.data_type == "s" for c in typed)  # text, never a formula
+    dated = [row[6] for row in sheet.iter_rows(min_row=3) if row[3].value]
+    assert dated and all(c.is_date for c in dated)
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$2:$2"
+
+
+def test_an_exported_findings_list_imports_again(login_as, persona) -> None:
+    """The 问题清单 a team downloads is the layout it fills in and imports: a problem with two
+    measures (two rows, the same 序号) comes back as one problem with two measures."""
+    jijian = persona("jijian")
+    source = new_round(persona, title="导出巡察")
+    org = source.orgs.first()
+    first = finding_of(persona, source, org, "三会一课记录不全。")
+    for text in ("补齐记录", "建立台账"):
+        actions.add_measure(
+            acting_user=jijian, finding=first, text=text, deadline=later(), responsible_person="书记"
+        )
+    finding_of(persona, source, org, "台账不规范。")
+    exported = login_as("jijian").get(f"/inspections/rounds/{source.pk}/export/findings.xlsx").content
+    target = new_round(persona, title="导入巡察", orgs=[org])
+    created = import_findings(acting_user=jijian, round_=target, content=exported, filename="问题清单.xlsx")
+    assert [(f.seq, f.description) for f in created] == [(1, "三会一课记录不全。"), (2, "台账不规范。")]
+    assert sorted(created[0].measures.values_list("text", "responsible_person")) == [
+        ("建立台账", "书记"),
+        ("补齐记录", "书记"),
+    ]
+    assert not created[1].measures.exists()
 
 
 # --- import -------------------------------------------------------------------------------
@@ -418,6 +448,30 @@ def test_import_creates_findings_and_measures(persona) -> None:
     assert created[0].measures.get().responsible_person == "张三"
     assert created[1].measures.get().deadline == later(40)
     assert created[2].status == FindingStatus.OPEN and not created[2].measures.exists()
+
+
+def test_import_reads_merged_rows_as_more_measures_of_the_problem_above(persona) -> None:
+    round_ = new_round(persona)
+    a = branches(1)[0].name
+    content = xlsx(
+        [
+            [1, "组织建设", "问题甲", "措施一", a, "张三", later()],
+            [None, None, None, "措施二", None, "李四", later(40)],
+            [2, "作风建设", "问题乙", None, a, None, None],
+        ]
+    )
+    created = import_findings(acting_user=persona("jijian"), round_=round_, content=content)
+    assert [f.description for f in created] == ["问题甲", "问题乙"]
+    assert list(created[0].measures.order_by("id").values_list("text", "responsible_person")) == [
+        ("措施一", "张三"),
+        ("措施二", "李四"),
+    ]
+    empty = xlsx(
+        [[1, "组织建设", "问题甲", None, a, None, None], [None, None, None, None, None, "王五", None]]
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_findings(acting_user=persona("jijian"), round_=new_round(persona), content=empty)
+    assert refused.value.problems == ["第4行：续行没有整改措施"]
 
 
 def test_import_reports_every_bad_row_and_imports_nothing(persona) -> None:
@@ -502,21 +556,34 @@ def test_the_openapi_document_lists_the_inspection_calls(client, api_token) -> N
         assert path in paths, path
 
 
-def test_feedback_and_report_documents_are_official_docx(login_as, persona) -> None:
+def test_feedback_and_report_documents_follow_the_departments_official_format(login_as, persona) -> None:
+    """Both documents print through the one builder: the department's format profile (here
+    a 仿宋 body instead of 仿宋_GB2312) shows in them, with the standard's page and title."""
     from docx import Document
+    from docx.oxml.ns import qn
+
+    from luoshi.exports.models import DocumentProfile
 
     regular = Round.objects.get(year=2022, kind=RoundKind.REGULAR)
+    DocumentProfile.objects.create(unit=regular.unit, body_font="仿宋")
     org = persona("zhibu1").org
-    for which, title in (("feedback", "反馈意见"), ("report", "整改情况的报告")):
+    for which, title, signed in (
+        ("feedback", "反馈意见", f"{regular.unit.name}巡察组"),
+        ("report", "整改情况的报告", org.name),
+    ):
         answer = login_as("zhibu1").get(f"/inspections/rounds/{regular.pk}/orgs/{org.pk}/{which}.docx")
         assert answer.status_code == 200
         doc = Document(io.BytesIO(answer.content))
-        assert title in doc.paragraphs[0].text
-        assert doc.paragraphs[0].runs[0].font.name == "方正小标宋简体"
+        first = doc.paragraphs[0]
+        assert title in first.text
+        assert first.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+        body = next(p for p in doc.paragraphs if p.text.startswith(("根据工作安排", "本支部")))
+        assert body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+        assert round(doc.sections[0].top_margin.mm) == 37 and round(doc.sections[0].left_margin.mm) == 28
         text = "\n".join(p.text for p in doc.paragraphs)
         for f in Finding.objects.filter(round=regular, org=org):
             assert f.description in text
-        assert "2022" not in text.split("\n")[0]
+        assert signed in text and "2022" not in first.text
     other = persona("zhibu2").org
     assert (
         login_as("zhibu1").get(f"/inspections/rounds/{regular.pk}/orgs/{other.pk}/feedback.docx").status_code

@@ -13,7 +13,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.samplefiles import pdf_bytes, png_bytes
 from luoshi.work.choices import OccurrenceStatus
 from luoshi.work.models import Evidence, Occurrence, Report
-from luoshi.work.uploads import stored_path
+from luoshi.work.uploads import stored_exists
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_secretary_reports_with_evidence_and_the_office_accepts(login_as) -> Non
     occ.refresh_from_db()
     report = occ.reports.get()
     assert occ.status == OccurrenceStatus.SUBMITTED and report.evidence.count() == len(GOOD)
-    assert all(stored_path(e.stored_name).exists() for e in report.evidence.all())
+    assert all(stored_exists(e.stored_name) for e in report.evidence.all())
     response = login_as("jgdw").post(f"/work/reports/{report.pk}/review/", {"decision": "accept"})
     assert response.status_code == 302
     occ.refresh_from_db()

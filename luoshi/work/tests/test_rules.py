@@ -55,3 +55,18 @@ def test_a_group_is_red_when_anything_is_late_and_green_only_when_all_is_done() 
     assert rolled_up_light({"total": 3, "done": 1, "returned": 1, "returned_late": 1}).colour == "red"
     assert rolled_up_light({"total": 3, "done": 1, "soon": 2}).colour == "yellow"
     assert rolled_up_light({"total": 3, "later": 3}).colour == "green"
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_is_told_when_sqlite_is_outgrown(login_as, settings) -> None:
+    """One department is fine on SQLite; past the limit the home page says to move."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        assert "超过内置数据库" not in login_as("sysadmin").get("/").content.decode()
+        return
+    settings.LUOSHI_SQLITE_MAX_OCCURRENCES = 10**9
+    assert "超过内置数据库" not in login_as("sysadmin").get("/").content.decode()
+    settings.LUOSHI_SQLITE_MAX_OCCURRENCES = 10
+    page = login_as("sysadmin").get("/").content.decode()
+    assert "超过内置数据库的建议规模" in page and "PostgreSQL" in page
