@@ -45,7 +45,7 @@ from luoshi.inspections.models import (
 )
 from luoshi.orgs.models import Organization
 from luoshi.supervision.actions import create_draw, issue_order, reveal_draw
-from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
+from luoshi.supervision.models import Draw, DrawStatus, SupervisionOrder
 from luoshi.work import rules
 from luoshi.work.actions import create_single_duty, review_report
 from luoshi.work.choices import DutyKind, ReportStatus
@@ -538,7 +538,6 @@ def supervise_measures(
         subject=subject,
         level_rank=level_rank,
         occurrences=chosen,
-        source=OrderSource.PLAN,
     )
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +18,12 @@ from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.core.errors import ActionRefused, refuse_access
 from luoshi.core.scope import scope_path
-from luoshi.notify.actions import notify
+from luoshi.exports.official import next_document_number
+from luoshi.notify.actions import notify, notify_org
 from luoshi.supervision import draws
 from luoshi.supervision.models import (
     Audience,
+    DecompositionStep,
     Draw,
     DrawStatus,
     Level,
@@ -37,6 +39,8 @@ from luoshi.work.choices import DutyKind, OccurrenceStatus, ScheduleKind
 from luoshi.work.models import Occurrence
 
 ISSUERS = {Role.PLAN_OFFICE, Role.DISCIPLINE}
+# 发文代字 of supervision orders: 机党督〔2026〕3号, from the counter of luoshi.exports.
+NUMBER_PREFIX = "机党督"
 
 # The ladder as first seeded; the rows are data, an office may change wording and days.
 LADDER = [
@@ -130,19 +134,114 @@ def audience_of(level: Level, org: Any) -> list[Any]:
     return list({p.pk: p for p in people}.values())
 
 
+def answer_label(level: Level) -> str:
+    """The period of the answers owed at a level (催办答复, 通报答复…): it also tells which
+    organisations a 通报 names."""
+    return f"{level.name}答复"
+
+
+def bulletin_orgs(order: SupervisionOrder) -> list[str]:
+    """The organisations a 通报 names: those owing its answer at the public level."""
+    return list(
+        Occurrence.objects.filter(duty=order.duty, period=answer_label(order.level))
+        .order_by("org__path")
+        .values_list("org__name", flat=True)
+    )
+
+
 def _tell(order: SupervisionOrder, orgs: Sequence[Any]) -> None:
     level = order.level
     url = reverse("supervision:order", args=[order.pk])
+    ask = "报送分解方案" if order.status == OrderStatus.DECOMPOSING else "答复"
     for org in orgs:
         notify(
             kind=f"order_{level.rank}",
-            title=f"【{level.name}】{order.doc_number} {order.duty.title[:60]}，请于{order.answer_due:%m月%d日}前答复",
+            title=f"【{level.name}】{order.doc_number} {order.duty.title[:60]}，请于{order.answer_due:%m月%d日}前{ask}",
             body=level.wording,
             url=url,
             key=f"order:{order.pk}:{level.rank}:{org.pk}",
             users=audience_of(level, org),
             orgs=[org] if "webhook" in level.channels else [],
         )
+
+
+def _validate_wording(title: str, subject: str) -> tuple[str, str]:
+    title, subject = (title or "").strip(), (subject or "").strip()
+    if not title or len(title) > 200:
+        raise ActionRefused("请填写督办事项名称（不超过200字）。")
+    if len(subject) > 5000:
+        raise ActionRefused("督办事由不超过5000字。")
+    return title, subject
+
+
+def _level(rank: int) -> Level:
+    levels = {lv.rank: lv for lv in ensure_ladder()}
+    if rank not in levels:
+        raise ActionRefused("督办级别无效。")
+    return levels[rank]
+
+
+def _create_order(
+    *,
+    acting_user: Any,
+    level: Level,
+    title: str,
+    subject: str,
+    source: str,
+    lead_org: Any,
+    responsible: Sequence[Any],
+    owing: Sequence[Any],
+    label: str,
+    status: str = OrderStatus.OPEN,
+    finish_by: dt.date | None = None,
+) -> SupervisionOrder:
+    """The order and its SUPERVISION duty, with the occurrences `owing` owes first (their
+    answers, or the lead's 分解方案), numbered from the unit's per-year counter of official documents; in the caller's
+    transaction, with its first history step and audit row."""
+    today = timezone.localdate()
+    due = _answer_due(level, today)
+    duties, _ = work.create_duties(
+        acting_user=acting_user,
+        unit=_department_of(acting_user),
+        year=today.year,
+        kind=DutyKind.SUPERVISION,
+        specs=[
+            work.DutySpec(
+                f"{level.name}：{title}"[:500],
+                lead_org,
+                list(responsible),
+                {"schedule_kind": ScheduleKind.EVENT},
+            )
+        ],
+    )
+    duty = duties[0]
+    work.fire_duty(acting_user=acting_user, duty=duty, due_date=due, orgs=list(owing), label=label)
+    unit = duty.unit
+    order = SupervisionOrder.objects.create(
+        duty=duty,
+        year=today.year,
+        document_number=next_document_number(unit, NUMBER_PREFIX, today.year),
+        level=level,
+        source=source,
+        subject=subject,
+        answer_due=due,
+        finish_by=finish_by,
+        status=status,
+        issued_by=acting_user,
+    )
+    OrderStep.objects.create(order=order, level=level, action="下发", note=subject[:500], by=acting_user)
+    record(
+        AuditAction.CREATE,
+        actor=acting_user,
+        obj=order,
+        object_repr=f"{level.name}单{order.doc_number}：{title}"[:200],
+        after={
+            "source": source,
+            "orgs": [o.name for o in responsible],
+            "lead": getattr(lead_org, "name", ""),
+        },
+    )
+    return order
 
 
 def issue_order(
@@ -152,85 +251,176 @@ def issue_order(
     subject: str,
     level_rank: int = 2,
     occurrences: Sequence[Occurrence] = (),
-    orgs: Sequence[Any] = (),
-    source: str = OrderSource.PLAN,
 ) -> SupervisionOrder:
-    """Issues an order for late or weak occurrences (their organisations answer), or for a
-    supervised item not from the plan (the given organisations answer). The order owns a
-    SUPERVISION duty whose occurrences, one per organisation, are the answers owed."""
+    """Issues an order for late or weak occurrences of the plan: their organisations
+    answer. The order owns a SUPERVISION duty whose occurrences, one per organisation,
+    are the answers owed."""
     _require_issuer(acting_user)
-    title, subject = (title or "").strip(), (subject or "").strip()
-    if not title or len(title) > 200:
-        raise ActionRefused("请填写督办事项名称（不超过200字）。")
-    if len(subject) > 5000:
-        raise ActionRefused("督办事由不超过5000字。")
-    if source not in OrderSource.values:
-        raise ActionRefused("督办来源无效。")
-    if source == OrderSource.PLAN and not occurrences:
+    title, subject = _validate_wording(title, subject)
+    if not occurrences:
         raise ActionRefused("请选择要督办的事项。")
     root = scope_path(acting_user) or "-"
     if any(not o.org.path.startswith(root) for o in occurrences):
         raise refuse_access("督办事项超出您的管理范围。", actor=acting_user)
-    targets = {o.org.pk: o.org for o in occurrences} | {o.pk: o for o in orgs}
-    if not targets:
-        raise ActionRefused("请选择承办单位。")
-    levels = {lv.rank: lv for lv in ensure_ladder()}
-    if level_rank not in levels:
-        raise ActionRefused("督办级别无效。")
-    level = levels[level_rank]
-    today = timezone.localdate()
-    due = _answer_due(level, today)
-    unit = _department_of(acting_user)
+    targets = list({o.org.pk: o.org for o in occurrences}.values())
+    level = _level(level_rank)
     with transaction.atomic():
-        duties, _ = work.create_duties(
+        order = _create_order(
             acting_user=acting_user,
-            unit=unit,
-            year=today.year,
-            kind=DutyKind.SUPERVISION,
-            specs=[
-                work.DutySpec(
-                    f"{level.name}：{title}"[:500],
-                    acting_user.org,
-                    list(targets.values()),
-                    {"schedule_kind": ScheduleKind.EVENT},
-                )
-            ],
-        )
-        duty = duties[0]
-        work.fire_duty(
-            acting_user=acting_user,
-            duty=duty,
-            due_date=due,
-            orgs=list(targets.values()),
-            label=f"{level.name}答复",
-        )
-        number = (
-            SupervisionOrder.objects.select_for_update()
-            .filter(year=today.year)
-            .aggregate(n=Max("number"))["n"]
-            or 0
-        ) + 1
-        order = SupervisionOrder.objects.create(
-            duty=duty,
-            year=today.year,
-            number=number,
             level=level,
-            source=source,
+            title=title,
             subject=subject,
-            answer_due=due,
-            issued_by=acting_user,
+            source=OrderSource.PLAN,
+            lead_org=acting_user.org,
+            responsible=targets,
+            owing=targets,
+            label=answer_label(level),
         )
         order.occurrences.set(occurrences)
-        OrderStep.objects.create(order=order, level=level, action="下发", note=subject[:500], by=acting_user)
-        record(
-            AuditAction.CREATE,
-            actor=acting_user,
-            obj=order,
-            object_repr=f"{level.name}单{order.doc_number}：{title}"[:200],
-            after={"orgs": [o.name for o in targets.values()], "occurrences": [o.pk for o in occurrences]},
-        )
-        _tell(order, list(targets.values()))
+        _tell(order, targets)
     return order
+
+
+ITEM_SOURCES = (OrderSource.INSTRUCTION, OrderSource.MEETING, OrderSource.SUPERIOR)
+DECOMPOSITION = "分解方案"
+MAX_STEPS = 30
+
+
+def register_item(
+    *,
+    acting_user: Any,
+    source: str,
+    title: str,
+    subject: str,
+    lead_org: Any,
+    cooperating: Sequence[Any] = (),
+    finish_by: dt.date,
+    level_rank: int = 3,
+) -> SupervisionOrder:
+    """Registers a supervised item that does not come from the plan (领导批示, 会议决定事项,
+    上级交办): a duty led by `lead_org` with its cooperating units. It waits for the
+    lead's decomposition (待分解): the lead owes a 分解方案 by the level's answer deadline,
+    reminded and counted like any work, and only once it is entered (decompose_item) do
+    the steps run."""
+    _require_issuer(acting_user)
+    title, subject = _validate_wording(title, subject)
+    if source not in ITEM_SOURCES:
+        raise ActionRefused("请选择督办事项来源（领导批示、会议决定事项或上级交办）。")
+    if lead_org is None:
+        raise ActionRefused("请选择牵头单位。")
+    helpers = [o for o in {o.pk: o for o in cooperating}.values() if o.pk != lead_org.pk]
+    today = timezone.localdate()
+    if not today < finish_by <= dt.date(today.year, 12, 31):
+        raise ActionRefused(f"办结时限应在明天至{today.year}年12月31日之间。")
+    level = _level(level_rank)
+    with transaction.atomic():
+        order = _create_order(
+            acting_user=acting_user,
+            level=level,
+            title=title,
+            subject=subject,
+            source=source,
+            lead_org=lead_org,
+            responsible=[lead_org, *helpers],
+            owing=[lead_org],
+            label=DECOMPOSITION,
+            status=OrderStatus.DECOMPOSING,
+            finish_by=finish_by,
+        )
+        if order.answer_due > finish_by:
+            raise ActionRefused(
+                f"办结时限早于分解方案的报送时限（{order.answer_due:%Y-%m-%d}），请放宽办结时限。"
+            )
+        _tell(order, [lead_org])
+    return order
+
+
+@dataclass
+class PlannedStep:
+    """A step as the lead unit enters it on the decomposition form or in the API."""
+
+    content: str
+    org: Any
+    due_date: dt.date
+    owner: str = ""
+
+
+def decompose_item(
+    *, acting_user: Any, order: SupervisionOrder, steps: Sequence[PlannedStep]
+) -> SupervisionOrder:
+    """The lead unit's decomposition (分解): its steps, each with an organisation (the lead
+    or a cooperating unit), the person answering for it there, and a date by the item's
+    办结时限. The lead's 分解方案 is done by it, each step becomes an occurrence of the
+    order's duty (reminded, late, counted), the order runs (办理中) until every step is
+    accepted, and the organisations with steps are told."""
+    if not SupervisionOrder.objects.visible_to(acting_user).filter(pk=order.pk).exists():
+        raise refuse_access("您不能分解该督办事项。", actor=acting_user, obj=order)
+    if not rules.can_decompose(acting_user, order.duty):
+        raise refuse_access("只有牵头单位可以分解该督办事项。", actor=acting_user, obj=order)
+    if order.status != OrderStatus.DECOMPOSING:
+        raise ActionRefused("该督办事项已分解，不能重复分解。")
+    if not 1 <= len(steps) <= MAX_STEPS:
+        raise ActionRefused(f"请填写1至{MAX_STEPS}个工作步骤。")
+    for n, step in enumerate(steps, 1):
+        if not step.content.strip() or len(step.content.strip()) > 300:
+            raise ActionRefused(f"第{n}步：请填写工作内容（不超过300字）。")
+        if len(step.owner.strip()) > 30:
+            raise ActionRefused(f"第{n}步：责任人不超过30字。")
+        if order.finish_by and step.due_date > order.finish_by:
+            raise ActionRefused(f"第{n}步：完成时限不能晚于办结时限{order.finish_by:%Y-%m-%d}。")
+    with transaction.atomic():
+        locked = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.DECOMPOSING:
+            raise ActionRefused("该督办事项已被分解，请刷新后查看。")
+        plan = Occurrence.objects.get(duty=order.duty, org=order.duty.lead_org, period=DECOMPOSITION)
+        work.satisfy_occurrence(
+            acting_user=acting_user, occurrence=plan, record_label=f"{DECOMPOSITION}（{len(steps)}个步骤）"
+        )
+        created = work.fan_out_steps(
+            acting_user=acting_user,
+            duty=order.duty,
+            steps=[
+                work.StepSpec(f"第{n}步：{s.content.strip()}"[:40], s.org, s.due_date)
+                for n, s in enumerate(steps, 1)
+            ],
+        )
+        DecompositionStep.objects.bulk_create(
+            [
+                DecompositionStep(
+                    order=locked,
+                    seq=n,
+                    content=s.content.strip(),
+                    org=s.org,
+                    owner=s.owner.strip(),
+                    due_date=s.due_date,
+                    occurrence=occ,
+                )
+                for n, (s, occ) in enumerate(zip(steps, created, strict=True), 1)
+            ]
+        )
+        locked.status = OrderStatus.OPEN
+        locked.answer_due = max(s.due_date for s in steps)
+        locked.save(update_fields=["status", "answer_due"])
+        OrderStep.objects.create(
+            order=locked, level=locked.level, action="分解", note=f"分解为{len(steps)}个步骤", by=acting_user
+        )
+        record(
+            AuditAction.UPDATE,
+            actor=acting_user,
+            obj=locked,
+            object_repr=f"分解督办事项：{locked.doc_number}"[:200],
+            after={"steps": [[s.content[:60], s.org.name, s.owner, s.due_date.isoformat()] for s in steps]},
+        )
+        url = reverse("supervision:order", args=[locked.pk])
+        for org in {s.org.pk: s.org for s in steps}.values():
+            notify_org(
+                org,
+                kind="order_steps",
+                title=f"{locked.doc_number} {locked.duty.title[:60]}已分解，请按步骤时限办理",
+                url=url,
+                key=f"order:{locked.pk}:steps:{org.pk}",
+            )
+    return locked
 
 
 def _require_own_order(user: Any, order: SupervisionOrder) -> None:
@@ -253,7 +443,7 @@ def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> Su
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused("请填写升级理由。")
-    if order.status != OrderStatus.OPEN:
+    if order.status == OrderStatus.CLOSED:
         raise ActionRefused("督办单已办结，不能升级。")
     levels = ensure_ladder()
     higher = [lv for lv in levels if lv.rank > order.level.rank]
@@ -270,7 +460,7 @@ def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> Su
         if locked.level_id != order.level_id:
             raise ActionRefused("督办单已被他人升级，请刷新后再操作。")
         work.fire_duty(
-            acting_user=acting_user, duty=order.duty, due_date=due, orgs=orgs, label=f"{level.name}答复"
+            acting_user=acting_user, duty=order.duty, due_date=due, orgs=orgs, label=answer_label(level)
         )
         locked.level, locked.answer_due = level, due
         locked.save(update_fields=["level", "answer_due"])
@@ -290,6 +480,8 @@ def raise_level(*, acting_user: Any, order: SupervisionOrder, reason: str) -> Su
 def close_order(*, acting_user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """Closes the order once every organisation's answer is accepted."""
     _require_own_order(acting_user, order)
+    if order.status == OrderStatus.DECOMPOSING:
+        raise ActionRefused("牵头单位尚未分解该事项，不能办结。")
     if order.status != OrderStatus.OPEN:
         raise ActionRefused("督办单已办结。")
     waiting = open_answers(order).count()
@@ -319,9 +511,9 @@ def proposed_raises(today: dt.date | None = None) -> list[SupervisionOrder]:
         status__in=(OccurrenceStatus.NOT_STARTED, OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.OVERDUE)
     )
     return list(
-        SupervisionOrder.objects.filter(
-            status=OrderStatus.OPEN, answer_due__lt=today, duty__occurrences__in=late
-        ).distinct()
+        SupervisionOrder.objects.exclude(status=OrderStatus.CLOSED)
+        .filter(answer_due__lt=today, duty__occurrences__in=late)
+        .distinct()
     )
 
 

@@ -17,3 +17,7 @@ class SupervisionConfig(AppConfig):
         registry.add_menu_entry(
             "supervision:orders", "督查督办", order=40, visible=lambda user: user.role in business
         )
+        # Members read the 通报 (the others reach it from the orders page).
+        registry.add_menu_entry(
+            "supervision:bulletins", "通报", order=41, visible=lambda user: user.role == Role.MEMBER
+        )

@@ -60,7 +60,11 @@ class Reminder(models.Model):
     """One reminder owed for one occurrence: unique per occurrence, kind, lead and due
     date, so a sweep run twice writes it once; a moved due date is reminded again."""
 
-    occurrence = models.ForeignKey("work.Occurrence", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint below leads with it, and a sweep writes
+    # (and claims) a quarter of a million rows, each index costing its share.
+    occurrence = models.ForeignKey(
+        "work.Occurrence", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField("类型", max_length=8, choices=ReminderKind.choices)
     lead_days = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField()
@@ -118,6 +122,7 @@ class OrderSource(models.TextChoices):
 
 
 class OrderStatus(models.TextChoices):
+    DECOMPOSING = "decompose", "待分解"
     OPEN = "open", "办理中"
     CLOSED = "closed", "已办结"
 
@@ -134,7 +139,9 @@ class OrderQuerySet(models.QuerySet["SupervisionOrder"]):
         if user.role in Role.department_wide():
             return self.filter(duty__unit__path__startswith=root)
         own = user.org.path if user.org is not None else "-"
-        mine = Q(duty__occurrences__org__path__startswith=own)
+        mine = Q(duty__occurrences__org__path__startswith=own) | Q(
+            duty__responsible_orgs__path__startswith=own
+        )
         public = Q(level__public=True, duty__unit__path__startswith=root)
         return self.filter(mine | public).distinct()
 
@@ -142,7 +149,7 @@ class OrderQuerySet(models.QuerySet["SupervisionOrder"]):
 class SupervisionOrder(models.Model):
     duty = models.OneToOneField("work.Duty", on_delete=models.PROTECT, related_name="supervision_order")
     year = models.PositiveSmallIntegerField("年度")
-    number = models.PositiveIntegerField("序号")
+    document_number = models.CharField("文号", max_length=40)
     level = models.ForeignKey(Level, verbose_name="级别", on_delete=models.PROTECT, related_name="+")
     source = models.CharField("来源", max_length=16, choices=OrderSource.choices, default=OrderSource.PLAN)
     subject = models.TextField("督办事由")
@@ -150,7 +157,8 @@ class SupervisionOrder(models.Model):
         "work.Occurrence", verbose_name="督办事项", related_name="+", blank=True
     )
     answer_due = models.DateField("答复时限")
-    status = models.CharField("状态", max_length=8, choices=OrderStatus.choices, default=OrderStatus.OPEN)
+    finish_by = models.DateField("办结时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=OrderStatus.choices, default=OrderStatus.OPEN)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("下发时间", auto_now_add=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -160,14 +168,13 @@ class SupervisionOrder(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = "督办单"
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="order_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.level.name}单 {self.doc_number}"
 
     @property
     def doc_number(self) -> str:
-        return f"〔{self.year}〕{self.number}号"
+        return self.document_number
 
 
 class OrderStep(models.Model):
@@ -185,6 +192,33 @@ class OrderStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.action}"
+
+
+class DecompositionStep(models.Model):
+    """One step of a supervised item as its lead unit decomposed it (分解): what is done,
+    by which organisation (the lead or a cooperating unit), who answers for it there, and
+    by when. Each step is an occurrence of the order's duty, so it is reminded, goes late
+    and is counted like any other work."""
+
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="plan")
+    seq = models.PositiveSmallIntegerField("序号")
+    content = models.CharField("工作步骤", max_length=300)
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.CharField("责任人", max_length=30, blank=True)
+    due_date = models.DateField("完成时限")
+    occurrence = models.OneToOneField(
+        "work.Occurrence", null=True, on_delete=models.PROTECT, related_name="decomposition_step"
+    )
+
+    class Meta:
+        ordering = ["order", "seq"]
+        verbose_name = "分解步骤"
+        constraints = [models.UniqueConstraint(fields=["order", "seq"], name="decomposition_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.order} 第{self.seq}步"
 
 
 class DrawStatus(models.TextChoices):

@@ -259,6 +259,50 @@ def fire_duty(*, acting_user: Any, duty: Duty, due_date: dt.date, orgs: list[Any
     return len(created)
 
 
+@dataclass
+class StepSpec:
+    """One step of a decomposed duty: its period label (unique within the duty for its
+    organisation), the organisation that does it and its due date."""
+
+    label: str
+    org: Any
+    due_date: dt.date
+
+
+def fan_out_steps(*, acting_user: Any, duty: Duty, steps: Sequence[StepSpec]) -> list[Occurrence]:
+    """The lead organisation decomposes a duty into steps (待分解 → 办理): one occurrence per
+    step, owed by the step's organisation — the lead or one of the duty's responsible
+    organisations — by the step's date, within the duty's year. Runs in the caller's
+    transaction; one INSERT whatever the number of steps."""
+    if not rules.can_decompose(acting_user, duty):
+        raise refuse_access("只有牵头单位可以分解该事项。", actor=acting_user, obj=duty)
+    if not steps:
+        raise ActionRefused("请至少填写一个工作步骤。")
+    allowed = set(duty.responsible_orgs.values_list("pk", flat=True)) | {duty.lead_org_id}
+    today = timezone.localdate()
+    for step in steps:
+        if step.org.pk not in allowed:
+            raise ActionRefused(f"“{step.org.name}”不是该事项的牵头或配合单位。")
+        if not today <= step.due_date <= dt.date(duty.year, 12, 31):
+            raise ActionRefused(f"“{step.label[:20]}”的完成时限应在今天至{duty.year}年12月31日之间。")
+    with transaction.atomic():
+        created = Occurrence.objects.bulk_create(
+            [
+                Occurrence(
+                    duty=duty,
+                    org=step.org,
+                    period=step.label[:40],
+                    period_start=today,
+                    due_date=step.due_date,
+                    target_count=duty.target_per_occurrence,
+                )
+                for step in steps
+            ]
+        )
+        record(AuditAction.CREATE, actor=acting_user, obj=duty, message=f"分解为{len(created)}个工作步骤")
+    return created
+
+
 # --- status --------------------------------------------------------------------------
 
 

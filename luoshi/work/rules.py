@@ -241,6 +241,17 @@ def review_scope(user: Any) -> Q | None:
     return None
 
 
+def can_decompose(user: Any, duty: Any) -> bool:
+    """Who breaks a duty into steps (待分解): the staff of its lead organisation (or of one
+    above it), or the plan office of its department for a lead that cannot."""
+    if user.org is None or not user.is_active or duty.lead_org is None:
+        return False
+    if user.role == Role.ORG_STAFF:
+        return bool(duty.lead_org.path.startswith(user.org.path))
+    root = scope_path(user)
+    return user.role == Role.PLAN_OFFICE and root is not None and duty.unit.path.startswith(root)
+
+
 REPORTABLE = (*OWED, OccurrenceStatus.RETURNED)
 
 
