@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.exports.official import OfficialDocument, official_date
-from luoshi.ledgers.exports import table_xlsx
+from luoshi.tasks.exports import titled_table_xlsx
 from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
 from luoshi.work.choices import OccurrenceStatus
 
@@ -108,7 +108,7 @@ def orders_xlsx(orders: Iterable[SupervisionOrder], as_of: dt.date, note: str = 
         ]
         for n, o in enumerate(orders, 1)
     ]
-    return table_xlsx(
+    return titled_table_xlsx(
         "督办单台账" + (f"（{note}）" if note else ""),
         "督办单",
         [
@@ -149,7 +149,7 @@ def draws_xlsx(draws: Iterable[Draw], as_of: dt.date) -> bytes:
         ]
         for n, d in enumerate(draws, 1)
     ]
-    return table_xlsx(
+    return titled_table_xlsx(
         "随机抽取记录",
         "随机抽取",
         [
