@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.exports.official import OfficialDocument, official_date
-from luoshi.tasks.exports import titled_table_xlsx
 from luoshi.supervision.models import Draw, DrawStatus, OrderSource, SupervisionOrder
+from luoshi.tasks.exports import titled_table_xlsx
 from luoshi.work.choices import OccurrenceStatus
 
 
