@@ -63,23 +63,21 @@ def _shingles(key: str) -> set[str]:
 
 def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     clauses = [c for i, m in enumerate(measures) for c in _clauses(folded, i, m["span"])]
-    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+    pairs: dict[tuple[int, int], set[tuple[int, int]]] = {}
 
-    def note(x: tuple[int, int, int, str], y: tuple[int, int, int, str], exact: bool) -> None:
+    def note(x: tuple[int, int, int, str], y: tuple[int, int, int, str]) -> None:
         key = (min(x[0], y[0]), max(x[0], y[0]))
-        entry = pairs.setdefault(key, {"spans": set(), "exact": False})
-        entry["spans"].add((x[1], x[2]))
-        entry["spans"].add((y[1], y[2]))
-        entry["exact"] = entry["exact"] or exact
+        pairs.setdefault(key, set()).update({(x[1], x[2]), (y[1], y[2])})
 
-    # Exact repeats: each occurrence pairs with the one before it, so a clause repeated
-    # k times gives k-1 pairs rather than k².
-    last_seen: dict[str, tuple[int, int, int, str]] = {}
+    # Exact repeats: every place of a clause is kept under its wording; the measures it
+    # shares with a near repeat are remembered so that pair is not reported twice.
+    places: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
     for clause in clauses:
-        earlier = last_seen.get(clause[3])
-        if earlier is not None and earlier[0] != clause[0]:
-            note(earlier, clause, True)
-        last_seen[clause[3]] = clause
+        places[clause[3]].append(clause)
+    exact_pairs: set[tuple[int, int]] = set()
+    for same in places.values():
+        owners = sorted({c[0] for c in same})
+        exact_pairs.update(zip(owners, owners[1:], strict=False))
     # Near repeats through shared shingles; a shingle found in many clauses says nothing
     # about any pair and would make the cost quadratic, so long posting lists are cut.
     index: dict[str, list[int]] = defaultdict(list)
@@ -101,10 +99,44 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
                 continue
             union = len(shingles) + sizes[j] - shared
             if union and shared / union >= NEAR:
-                note(clauses[j], clauses[i], False)
-    # Near repeats are grouped: six sentences built on one pattern ("市X局为该职位选派的责任
-    # 单位") are one finding with six places, not fifteen pairs. Exact repeats stay pairs.
+                note(clauses[j], clauses[i])
+    return _exact_findings(folded, measures, places) + _near_findings(measures, pairs, exact_pairs)
+
+
+def _exact_findings(
+    folded: str, measures: list[dict[str, Any]], places: dict[str, list[tuple[int, int, int, str]]]
+) -> list[dict[str, Any]]:
+    """One finding per set of measures that share wording: a sentence copied into thirty
+    table rows, or a paragraph repeated whole, is one finding with every place, not a
+    finding per clause or per pair."""
+    groups: dict[tuple[int, ...], set[tuple[int, int]]] = {}
+    for same in places.values():
+        owners = tuple(sorted({c[0] for c in same}))
+        if len(owners) > 1:
+            groups.setdefault(owners, set()).update((c[1], c[2]) for c in same)
     findings = []
+    for owners, spans in sorted(groups.items(), key=lambda item: min(item[1])):
+        wordings = {folded[measures[i]["span"][0] : measures[i]["span"][1]] for i in owners}
+        what = "完全相同" if len(wordings) == 1 else "表述重复"
+        count = "两" if len(owners) == 2 else str(len(owners))
+        findings.append(
+            {
+                "kind": "duplicate",
+                "spans": [list(sp) for sp in sorted(spans)],
+                "message": f"{count}{'句' if what == '完全相同' else '处'}{what}：“{measures[owners[0]]['text'][:20]}…”",
+            }
+        )
+    return findings
+
+
+def _near_findings(
+    measures: list[dict[str, Any]],
+    pairs: dict[tuple[int, int], set[tuple[int, int]]],
+    exact_pairs: set[tuple[int, int]],
+) -> list[dict[str, Any]]:
+    """Near repeats grouped: six sentences built on one pattern ("市X局为该职位选派的责任单位")
+    are one finding with six places, not fifteen pairs. Pairs that already share a clause
+    word for word are the exact finding's."""
     parent: dict[int, int] = {}
 
     def root(i: int) -> int:
@@ -112,50 +144,22 @@ def _repeats(folded: str, measures: list[dict[str, Any]]) -> list[dict[str, Any]
             i = parent[i]
         return i
 
-    near = [(key, entry) for key, entry in sorted(pairs.items()) if not _exact(folded, measures, key, entry)]
+    near = [(key, spans) for key, spans in sorted(pairs.items()) if key not in exact_pairs]
     for (a, b), _ in near:
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     groups: dict[int, set[tuple[int, int]]] = {}
-    first: dict[int, int] = {}
-    for (a, _b), entry in near:
-        r = root(a)
-        groups.setdefault(r, set()).update(entry["spans"])
-        first.setdefault(r, a)
-    for (a, b), entry in sorted(pairs.items()):
-        if not _exact(folded, measures, (a, b), entry):
-            r = root(a)
-            if r in groups:
-                spans = sorted(groups.pop(r))
-                findings.append(
-                    {
-                        "kind": "near_duplicate",
-                        "spans": [list(sp) for sp in spans],
-                        "message": f"{len(spans)}处表述相近，可能重复：“{measures[first[r]]['text'][:20]}…”",
-                    }
-                )
-            continue
-        whole = _same_measure(folded, measures, a, b)
-        findings.append(
-            {
-                "kind": "duplicate",
-                "spans": [list(sp) for sp in sorted(entry["spans"])],
-                "message": f"{'两句完全相同' if whole else '两处表述重复'}：“{measures[a]['text'][:20]}…”",
-            }
-        )
-    return findings
-
-
-def _same_measure(folded: str, measures: list[dict[str, Any]], a: int, b: int) -> bool:
-    return bool(
-        folded[measures[a]["span"][0] : measures[a]["span"][1]]
-        == folded[measures[b]["span"][0] : measures[b]["span"][1]]
-    )
-
-
-def _exact(folded: str, measures: list[dict[str, Any]], key: tuple[int, int], entry: dict[str, Any]) -> bool:
-    return bool(entry["exact"]) or _same_measure(folded, measures, *key)
+    for (a, _b), spans in near:
+        groups.setdefault(root(a), set()).update(spans)
+    return [
+        {
+            "kind": "near_duplicate",
+            "spans": [list(sp) for sp in sorted(spans)],
+            "message": f"{len(spans)}处表述相近，可能重复：“{measures[r]['text'][:20]}…”",
+        }
+        for r, spans in sorted(groups.items())
+    ]
 
 
 def _placeholders(text: str, folded: str) -> list[dict[str, Any]]:

@@ -63,3 +63,10 @@ def test_numbering_that_runs_through_sections_is_no_gap() -> None:
     plan = parse("一、甲\n1.做好甲。\n2.做好乙。\n二、乙\n3.做好丙。\n5.做好丁。\n")
     numbering = [f["message"] for f in plan["findings"] if f["kind"] == "numbering"]
     assert numbering == ["编号跳号：此处应为“4.”，实为“5.”"]
+
+
+def test_a_sentence_copied_many_times_is_one_finding_with_every_place() -> None:
+    row = "各党支部按季度报送学习记录和活动台账。"
+    plan = parse("一、要求\n" + "".join(f"{i}.{row}\n" for i in range(1, 13)))
+    [finding] = kinds(plan, "duplicate")
+    assert len(finding["spans"]) == 12 and finding["message"].startswith("12句完全相同")
