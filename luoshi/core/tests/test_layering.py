@@ -51,5 +51,4 @@ def test_every_part_registers_its_menu_entries_and_api_router(client) -> None:
         "supervision:orders",
         "ledgers:ledger",
         "work:calendar",
-        "exports:profile",
     ]
