@@ -14,8 +14,8 @@ from typing import Any
 from luoshi.inspections.models import Finding, Round
 from luoshi.tasks.exports import (
     DATE_FORMAT,
-    TITLE_FONT,
     _page_setup,
+    _title_and_header_formats,
     _workbook,
     _write_value,
     chinese,
@@ -60,19 +60,7 @@ def ledger_xlsx(round_: Round, findings: Any, *, ledger: bool) -> bytes:
     stream = io.BytesIO()
     book = _workbook(stream, constant_memory=False)
     sheet = book.add_worksheet(name)
-    title_fmt = book.add_format(
-        {"font_name": TITLE_FONT, "font_size": 16, "align": "center", "valign": "vcenter"}
-    )
-    head_fmt = book.add_format(
-        {
-            "bold": True,
-            "align": "center",
-            "valign": "vcenter",
-            "border": 1,
-            "bg_color": "#D9D9D9",
-            "text_wrap": True,
-        }
-    )
+    title_fmt, head_fmt = _title_and_header_formats(book)
     cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     center_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "align": "center"})
     date_fmt = book.add_format(
