@@ -18,6 +18,7 @@ from luoshi.audit.actions import record
 from luoshi.audit.choices import AuditAction
 from luoshi.core.errors import ActionRefused, refuse_access
 from luoshi.core.scope import scope_path
+from luoshi.exports.actions import department_of
 from luoshi.exports.official import next_document_number
 from luoshi.notify.actions import notify, notify_org
 from luoshi.supervision import draws
@@ -89,14 +90,6 @@ def ensure_ladder() -> list[Level]:
             },
         )
     return list(Level.objects.order_by("rank"))
-
-
-def _department_of(user: Any) -> Any:
-    """The department (root organisation) the user works in: the unit of its orders and draws."""
-    from luoshi.core.scope import root_path_of
-    from luoshi.orgs.models import Organization
-
-    return Organization.objects.get(path=root_path_of(user.org.path))
 
 
 def _require_issuer(user: Any) -> None:
@@ -202,7 +195,7 @@ def _create_order(
     due = _answer_due(level, today)
     duties, _ = work.create_duties(
         acting_user=acting_user,
-        unit=_department_of(acting_user),
+        unit=department_of(acting_user),
         year=today.year,
         kind=DutyKind.SUPERVISION,
         specs=[
@@ -585,7 +578,7 @@ def create_draw(
     seed = secrets.token_hex(32)
     with transaction.atomic():
         d = Draw.objects.create(
-            unit=_department_of(acting_user),
+            unit=department_of(acting_user),
             title=title,
             pool=pool,
             pool_hash=draws.pool_hash(pool),
